@@ -1,0 +1,1513 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Virtual swap space: the core.
+ *
+ * A swapped-out page is named in its page table entry by a virtual slot, a
+ * swp_entry_t of type VSWAP_SWP_TYPE.  This file owns the slots and their
+ * descriptors: it hands slots out, counts the references to each (the swap
+ * count plus the swap-cache pin), records where each slot's data lives (the
+ * backend word), and moves data between backends without touching page
+ * tables.  It knows nothing about page tables, LRUs or cgroup files: those
+ * call in through include/linux/vswap.h.
+ *
+ * The same file is compiled by the kernel and by the userspace model in
+ * vswap-model/, which supplies its own vswap_internal.h.  Everything
+ * kernel-specific therefore comes from vswap_internal.h; nothing here is
+ * conditional on where it is built.
+ *
+ * Descriptor layout
+ * =================
+ *
+ * Slots are grouped in partitions of VSWAP_PARTITION_SLOTS (512).  A
+ * partition keeps each descriptor field in its own array, so a descriptor is
+ * 14 bytes with no padding:
+ *
+ *   unsigned long  backend[512]   4 KiB  where the data is (see mm/vswap.h)
+ *   atomic_t       ref[512]       2 KiB  swap count | swap-cache pin
+ *   unsigned short memcg[512]     1 KiB  owning memcg id
+ *
+ * plus an 80-byte header, i.e. 14.16 bytes per slot in a full partition.
+ * Partitions are allocated when the first slot is needed and freed when the
+ * last slot in them is freed (except each CPU's current partition, which
+ * vswap_shrink() releases).  A device slot additionally costs 4 bytes in
+ * the reverse map (struct vswap_rmap_cluster).
+ *
+ * Locking
+ * =======
+ *
+ * vswap_partitions (xarray, its xa_lock)
+ *	Maps partition id -> partition.  Written on partition creation and
+ *	death only; read without locks under RCU.
+ *
+ * vswap_partition.lock (spinlock)
+ *	Protects the partition's state, cpu, nr_used and allocation cursor,
+ *	and every change of a backend word to or from VSWAP_WORD_FREE (that is,
+ *	slot allocation and the final free).  It does NOT protect switches of
+ *	a live slot's backing: those are a cmpxchg on the backend word,
+ *	serialised by the swap-cache pin (below).
+ *
+ * vswap_partial_lock (spinlock)
+ *	Protects vswap_partial_list, the partitions with free slots that no
+ *	CPU owns.
+ *
+ * vswap_rmap[type] (xarray, its xa_lock)
+ *	Protects the clusters of the reverse map of one swap device: their
+ *	entries, their nr, and their insertion and removal.
+ *
+ * vswap_ext_mutex (mutex)
+ *	Serialises registration of the external backend.
+ *
+ * The swap-cache pin (VSWAP_REF_PIN in a slot's ref) is not a lock but acts
+ * as one for the slot's data: whoever sets it (vswap_alloc() hands it out
+ * set, vswap_cache_pin() sets it) is the only one that may read the data of
+ * a ZSWAP, PHYS or EXT backing, change the backing, or release the old one.
+ * It is held for the duration of an I/O, never across a return to user
+ * space.  A FOLIO backing may be read by anyone who gets a folio reference
+ * through vswap_folio_get().
+ *
+ * Lock ordering:
+ *
+ *   vswap_ext_mutex
+ *   swap-cache pin (may sleep while holding it)
+ *     vswap_partition.lock
+ *       vswap_partial_lock
+ *       vswap_partitions.xa_lock
+ *     vswap_rmap[type].xa_lock
+ *
+ * Backend hooks are called with no vswap lock held (the pin may be held),
+ * so a backend may call back into vswap, except the release hooks, which
+ * may run in atomic context and must not sleep.
+ *
+ * Per-CPU state: vswap_pcpu_partition points at a CPU's current partition.
+ * It is only a hint: the authority is partition.state == VSWAP_P_CPU and
+ * partition.cpu, changed under partition.lock together with a cmpxchg of the
+ * per-CPU pointer, so a task that migrates in between does no harm.
+ *
+ * RCU: partitions and reverse-map clusters are freed with call_rcu().  A
+ * reader inside rcu_read_lock() may dereference any partition it finds in
+ * vswap_partitions and any cluster it finds in vswap_rmap[], and read their
+ * words with READ_ONCE(); it sees either the old or the new backing of a
+ * slot being switched, never a mix and never "nothing".  What the word
+ * points to (a zswap object, a device slot) is stable only for the holder
+ * of the pin; a folio is stable once vswap_folio_get() took a reference.
+ */
+
+#define pr_fmt(fmt) "vswap: " fmt
+
+#include "vswap_internal.h"
+#include "vswap.h"
+
+static DEFINE_XARRAY_ALLOC(vswap_partitions);
+static DEFINE_SPINLOCK(vswap_partial_lock);
+static LIST_HEAD(vswap_partial_list);
+static DEFINE_PER_CPU(struct vswap_partition *, vswap_pcpu_partition);
+static struct kmem_cache *vswap_partition_cache;
+static struct kmem_cache *vswap_rmap_cache;
+static struct xarray vswap_rmap[MAX_SWAPFILES];
+
+/* Upper bound on partitions; lowered by tests to reach exhaustion. */
+static unsigned long vswap_partition_limit = VSWAP_MAX_PARTITIONS;
+
+static DEFINE_MUTEX(vswap_ext_mutex);
+static const struct vswap_backend_ops *vswap_ext_ops;
+/* Handles the external backend holds, including stores in flight. */
+static atomic_long_t vswap_ext_nr;
+
+static unsigned int (*vswap_policy)(unsigned short memcg_id);
+
+static atomic_long_t vswap_nr_type[VSWAP_NR_TYPES];
+static atomic_long_t vswap_nr_partitions;
+static atomic_long_t vswap_nr_rmap_clusters;
+
+/* Slots released per lock round trip in vswap_put(). */
+#define VSWAP_FREE_BATCH	16
+/* Reverse-map entries handled per RCU section in vswap_swapoff(). */
+#define VSWAP_MOVE_BATCH	32
+
+static inline unsigned long vswap_slot(swp_entry_t entry)
+{
+	return swp_offset(entry);
+}
+
+static inline swp_entry_t vswap_entry(unsigned long slot)
+{
+	return swp_entry(VSWAP_SWP_TYPE, slot);
+}
+
+/* Backend word encoding; see mm/vswap.h. */
+
+static unsigned long vswap_word_encode(const struct vswap_backing *b)
+{
+	unsigned long tag = (unsigned long)b->type + 1;
+	unsigned long payload = 0;
+
+	switch (b->type) {
+	case VSWAP_NONE:
+	case VSWAP_ZERO:
+		break;
+	case VSWAP_ZSWAP:
+		payload = (unsigned long)b->zswap;
+		VM_WARN_ON_ONCE(payload & VSWAP_TAG_MASK);
+		break;
+	case VSWAP_FOLIO:
+		payload = (unsigned long)b->folio;
+		VM_WARN_ON_ONCE(payload & VSWAP_TAG_MASK);
+		break;
+	case VSWAP_PHYS:
+		payload = ((unsigned long)swp_type(b->phys) <<
+			   VSWAP_PHYS_TYPE_SHIFT) |
+			  (swp_offset(b->phys) << VSWAP_PHYS_OFF_SHIFT);
+		break;
+	case VSWAP_EXT:
+		VM_WARN_ON_ONCE(b->handle >> (BITS_PER_LONG - VSWAP_TAG_BITS));
+		payload = b->handle << VSWAP_TAG_BITS;
+		break;
+	default:
+		VM_WARN_ON_ONCE(1);
+		return VSWAP_WORD_NONE;
+	}
+	return payload | tag;
+}
+
+/* Returns false for a free slot. */
+static bool vswap_word_decode(unsigned long word, struct vswap_backing *b)
+{
+	unsigned long payload = word & ~VSWAP_TAG_MASK;
+
+	if (word == VSWAP_WORD_FREE)
+		return false;
+	b->type = (enum vswap_type)((word & VSWAP_TAG_MASK) - 1);
+	switch (b->type) {
+	case VSWAP_NONE:
+	case VSWAP_ZERO:
+		b->handle = 0;
+		break;
+	case VSWAP_ZSWAP:
+		b->zswap = (void *)payload;
+		break;
+	case VSWAP_FOLIO:
+		b->folio = (struct folio *)payload;
+		break;
+	case VSWAP_PHYS:
+		b->phys = swp_entry((word >> VSWAP_PHYS_TYPE_SHIFT) &
+				    ((1UL << (VSWAP_PHYS_OFF_SHIFT -
+					      VSWAP_PHYS_TYPE_SHIFT)) - 1),
+				    word >> VSWAP_PHYS_OFF_SHIFT);
+		break;
+	case VSWAP_EXT:
+		b->handle = word >> VSWAP_TAG_BITS;
+		break;
+	default:
+		VM_WARN_ON_ONCE(1);
+		return false;
+	}
+	return true;
+}
+
+static inline unsigned int vswap_word_type(unsigned long word)
+{
+	return (word & VSWAP_TAG_MASK) - 1;
+}
+
+/* Partitions */
+
+/*
+ * Find the partition of @slot.  The caller is in an RCU read-side critical
+ * section, or holds a reference on a slot of that partition.
+ */
+static inline struct vswap_partition *vswap_partition_find(unsigned long slot)
+{
+	return xa_load(&vswap_partitions, slot >> VSWAP_PARTITION_SHIFT);
+}
+
+static void vswap_partition_free(struct vswap_partition *p)
+{
+	kfree(p->backend);
+	kfree(p->ref);
+	kfree(p->memcg);
+	kmem_cache_free(vswap_partition_cache, p);
+}
+
+static void vswap_partition_free_rcu(struct rcu_head *rcu)
+{
+	vswap_partition_free(container_of(rcu, struct vswap_partition, rcu));
+}
+
+static struct vswap_partition *vswap_partition_new(void)
+{
+	struct vswap_partition *p;
+	int err;
+
+	might_sleep();
+	p = kmem_cache_zalloc(vswap_partition_cache, GFP_KERNEL);
+	if (!p)
+		return NULL;
+	p->backend = kcalloc(VSWAP_PARTITION_SLOTS, sizeof(*p->backend),
+			     GFP_KERNEL);
+	p->ref = kcalloc(VSWAP_PARTITION_SLOTS, sizeof(*p->ref), GFP_KERNEL);
+	p->memcg = kcalloc(VSWAP_PARTITION_SLOTS, sizeof(*p->memcg),
+			   GFP_KERNEL);
+	if (!p->backend || !p->ref || !p->memcg)
+		goto fail;
+	spin_lock_init(&p->lock);
+	INIT_LIST_HEAD(&p->list);
+	p->state = VSWAP_P_NEW;
+	p->cpu = -1;
+	/*
+	 * xa_alloc() publishes @p with release semantics: a lookup that finds
+	 * it sees the zeroed (free) arrays.
+	 */
+	err = xa_alloc(&vswap_partitions, &p->id, p,
+		       XA_LIMIT(1, vswap_partition_limit - 1), GFP_KERNEL);
+	if (err)
+		goto fail;
+	atomic_long_inc(&vswap_nr_partitions);
+	return p;
+fail:
+	vswap_partition_free(p);
+	return NULL;
+}
+
+/*
+ * Free an empty partition: remove it from the tree so no new lookup finds
+ * it, and free it once current readers are done.
+ */
+static void __vswap_partition_kill(struct vswap_partition *p)
+{
+	lockdep_assert_held(&p->lock);
+	VM_WARN_ON_ONCE(p->nr_used);
+	VM_WARN_ON_ONCE(p->state == VSWAP_P_PARTIAL || p->state == VSWAP_P_CPU);
+	p->state = VSWAP_P_DEAD;
+	xa_erase(&vswap_partitions, p->id);
+	atomic_long_dec(&vswap_nr_partitions);
+	call_rcu(&p->rcu, vswap_partition_free_rcu);
+}
+
+/* Called with p->lock held when @p stops being a CPU's partition. */
+static void __vswap_partition_release(struct vswap_partition *p)
+{
+	lockdep_assert_held(&p->lock);
+	if (!p->nr_used) {
+		p->state = VSWAP_P_FULL;
+		__vswap_partition_kill(p);
+	} else if (p->nr_used < VSWAP_PARTITION_SLOTS) {
+		p->state = VSWAP_P_PARTIAL;
+		spin_lock(&vswap_partial_lock);
+		list_add_tail(&p->list, &vswap_partial_list);
+		spin_unlock(&vswap_partial_lock);
+	} else {
+		p->state = VSWAP_P_FULL;
+	}
+}
+
+/*
+ * Stop @p being its CPU's current partition.  The per-CPU pointer is
+ * cleared first, with p->lock held, so nobody can find @p there once it may
+ * be freed.
+ */
+static void __vswap_pcpu_disown(struct vswap_partition *p)
+{
+	lockdep_assert_held(&p->lock);
+	VM_WARN_ON_ONCE(p->state != VSWAP_P_CPU);
+	cmpxchg(per_cpu_ptr(&vswap_pcpu_partition, p->cpu), p, NULL);
+	p->cpu = -1;
+	__vswap_partition_release(p);
+}
+
+/* Make @p the current partition of @cpu; false if @cpu already has one. */
+static bool __vswap_pcpu_install(struct vswap_partition *p, int cpu)
+{
+	lockdep_assert_held(&p->lock);
+	/*
+	 * Pairs with the READ_ONCE() in vswap_alloc(); p->lock, held by both
+	 * sides, orders the state change.
+	 */
+	if (cmpxchg(per_cpu_ptr(&vswap_pcpu_partition, cpu), NULL, p))
+		return false;
+	p->state = VSWAP_P_CPU;
+	p->cpu = cpu;
+	return true;
+}
+
+static void __vswap_slot_init(struct vswap_partition *p, unsigned int i,
+			      unsigned short memcg_id)
+{
+	p->memcg[i] = memcg_id;
+	atomic_set(&p->ref[i], VSWAP_REF_PIN);
+	/* Pairs with READ_ONCE() in lookups; the slot stops being free. */
+	WRITE_ONCE(p->backend[i], VSWAP_WORD_NONE);
+}
+
+/*
+ * Take @nr naturally aligned free slots from @p.  Returns the index of the
+ * first, or -ENOSPC.
+ */
+static int __vswap_partition_take(struct vswap_partition *p, unsigned int nr,
+				  unsigned short memcg_id)
+{
+	unsigned int i, j, start, n;
+
+	lockdep_assert_held(&p->lock);
+	if (p->nr_used + nr > VSWAP_PARTITION_SLOTS)
+		return -ENOSPC;
+	start = ALIGN(p->next, nr) & VSWAP_PARTITION_MASK;
+	for (n = 0; n < VSWAP_PARTITION_SLOTS; n += nr) {
+		i = (start + n) & VSWAP_PARTITION_MASK;
+		for (j = 0; j < nr; j++)
+			if (p->backend[i + j] != VSWAP_WORD_FREE)
+				break;
+		if (j < nr)
+			continue;
+		for (j = 0; j < nr; j++)
+			__vswap_slot_init(p, i + j, memcg_id);
+		p->nr_used += nr;
+		p->next = (i + nr) & VSWAP_PARTITION_MASK;
+		return i;
+	}
+	return -ENOSPC;
+}
+
+/*
+ * Take a partition from the partial list and make it @cpu's.  Returns
+ * false if the list is empty.
+ */
+static bool vswap_pcpu_refill_partial(int cpu)
+{
+	struct vswap_partition *p;
+	bool installed = false;
+
+	rcu_read_lock();
+	spin_lock(&vswap_partial_lock);
+	p = list_first_entry_or_null(&vswap_partial_list,
+				     struct vswap_partition, list);
+	spin_unlock(&vswap_partial_lock);
+	if (!p) {
+		rcu_read_unlock();
+		return false;
+	}
+	/*
+	 * RCU keeps @p's memory valid while we switch from the list lock to
+	 * the partition lock, which nests outside it; recheck the state.
+	 */
+	spin_lock(&p->lock);
+	if (p->state == VSWAP_P_PARTIAL) {
+		spin_lock(&vswap_partial_lock);
+		list_del_init(&p->list);
+		spin_unlock(&vswap_partial_lock);
+		p->state = VSWAP_P_FULL;
+		installed = __vswap_pcpu_install(p, cpu);
+		if (!installed)
+			__vswap_partition_release(p);
+	}
+	spin_unlock(&p->lock);
+	rcu_read_unlock();
+	/* Installed by us or by a racing task on this CPU: either will do. */
+	return true;
+}
+
+/* Give @cpu a fresh partition. */
+static int vswap_pcpu_refill_new(int cpu)
+{
+	struct vswap_partition *p = vswap_partition_new();
+
+	if (!p)
+		return -ENOMEM;
+	spin_lock(&p->lock);
+	if (!__vswap_pcpu_install(p, cpu)) {
+		p->state = VSWAP_P_FULL;
+		__vswap_partition_kill(p);
+	}
+	spin_unlock(&p->lock);
+	return 0;
+}
+
+/* A whole partition, for a PMD-sized folio. */
+static int vswap_alloc_partition(unsigned short memcg_id, swp_entry_t *entry)
+{
+	struct vswap_partition *p = vswap_partition_new();
+	int i;
+
+	if (!p)
+		return -ENOMEM;
+	spin_lock(&p->lock);
+	i = __vswap_partition_take(p, VSWAP_PARTITION_SLOTS, memcg_id);
+	VM_WARN_ON_ONCE(i != 0);
+	p->state = VSWAP_P_FULL;
+	spin_unlock(&p->lock);
+	atomic_long_add(VSWAP_PARTITION_SLOTS, &vswap_nr_type[VSWAP_NONE]);
+	*entry = vswap_entry((unsigned long)p->id << VSWAP_PARTITION_SHIFT);
+	return 0;
+}
+
+/**
+ * vswap_alloc - allocate naturally aligned virtual slots
+ * @memcg_id: the memcg the slots are charged to
+ * @order: allocate 1 << @order slots, at most one partition
+ * @entry: the first slot, on success
+ *
+ * Each slot starts with a swap count of zero, the swap-cache pin held by the
+ * caller and no backing (%VSWAP_NONE).  The caller stores data, switches the
+ * backing, takes references for the page table entries with vswap_dup() and
+ * finally drops the pin with vswap_cache_unpin().
+ *
+ * Context: process context, may sleep (allocates a partition when needed).
+ * Return: 0, -EINVAL for a too large @order, -ENOMEM when no partition can
+ * be allocated or the virtual space is exhausted.
+ */
+int vswap_alloc(unsigned short memcg_id, unsigned int order,
+		swp_entry_t *entry)
+{
+	unsigned int nr = 1U << order;
+	struct vswap_partition *p;
+	int cpu, i, err;
+
+	if (order > VSWAP_PARTITION_SHIFT)
+		return -EINVAL;
+	might_sleep();
+	if (order == VSWAP_PARTITION_SHIFT)
+		return vswap_alloc_partition(memcg_id, entry);
+
+	for (;;) {
+		/* Migration after this is harmless: see Locking. */
+		cpu = raw_smp_processor_id();
+		rcu_read_lock();
+		p = READ_ONCE(*per_cpu_ptr(&vswap_pcpu_partition, cpu));
+		if (p) {
+			spin_lock(&p->lock);
+			if (p->state == VSWAP_P_CPU && p->cpu == cpu) {
+				i = __vswap_partition_take(p, nr, memcg_id);
+				if (i >= 0) {
+					spin_unlock(&p->lock);
+					rcu_read_unlock();
+					atomic_long_add(nr,
+						&vswap_nr_type[VSWAP_NONE]);
+					*entry = vswap_entry(((unsigned long)p->id <<
+						VSWAP_PARTITION_SHIFT) + i);
+					return 0;
+				}
+				__vswap_pcpu_disown(p);
+			}
+			spin_unlock(&p->lock);
+		}
+		rcu_read_unlock();
+
+		/*
+		 * A partial partition always has a free slot for order 0;
+		 * larger orders take a fresh one, so that this loop ends.
+		 */
+		if (order == 0 && vswap_pcpu_refill_partial(cpu))
+			continue;
+		err = vswap_pcpu_refill_new(cpu);
+		if (err)
+			return err;
+	}
+}
+
+/*
+ * Reference field helpers.  The field is never changed from zero except by
+ * the allocator under the partition lock, so a cmpxchg that starts from a
+ * non-zero value cannot revive a freed slot.
+ */
+static int vswap_ref_add(atomic_t *ref, unsigned int nr)
+{
+	int old = atomic_read(ref);
+
+	do {
+		if (!old)
+			return -ENOENT;
+		if (((unsigned int)old & VSWAP_REF_COUNT) + nr > VSWAP_REF_COUNT)
+			return -EOVERFLOW;
+	} while (!atomic_try_cmpxchg(ref, &old, old + nr));
+	return 0;
+}
+
+/* Drops @bits (count units or the pin); true when the slot is now free. */
+static bool vswap_ref_sub(atomic_t *ref, unsigned int bits)
+{
+	int old = atomic_read(ref);
+	unsigned int o;
+
+	do {
+		o = (unsigned int)old;
+		if (bits == VSWAP_REF_PIN) {
+			if (WARN_ON_ONCE(!(o & VSWAP_REF_PIN)))
+				return false;
+		} else if (WARN_ON_ONCE((o & VSWAP_REF_COUNT) < bits)) {
+			return false;
+		}
+	} while (!atomic_try_cmpxchg(ref, &old, (int)(o - bits)));
+	return o == bits;
+}
+
+static void vswap_word_release(unsigned long slot, unsigned long word);
+
+/*
+ * Free slots whose reference field reached zero: clear their backend words
+ * under the partition lock, then release the old backings outside it.
+ * Called in an RCU read-side critical section.
+ */
+static void vswap_slots_free(struct vswap_partition *p,
+			     const unsigned short *idx, unsigned int n)
+{
+	unsigned long base = (unsigned long)p->id << VSWAP_PARTITION_SHIFT;
+	unsigned long old[VSWAP_FREE_BATCH];
+	unsigned int i;
+
+	spin_lock(&p->lock);
+	for (i = 0; i < n; i++) {
+		old[i] = p->backend[idx[i]];
+		VM_WARN_ON_ONCE(atomic_read(&p->ref[idx[i]]));
+		/* Pairs with READ_ONCE() in lookups: the slot is free. */
+		WRITE_ONCE(p->backend[idx[i]], VSWAP_WORD_FREE);
+	}
+	p->nr_used -= n;
+	if (p->state == VSWAP_P_FULL) {
+		__vswap_partition_release(p);
+	} else if (p->state == VSWAP_P_PARTIAL && !p->nr_used) {
+		spin_lock(&vswap_partial_lock);
+		list_del_init(&p->list);
+		spin_unlock(&vswap_partial_lock);
+		p->state = VSWAP_P_FULL;
+		__vswap_partition_kill(p);
+	}
+	spin_unlock(&p->lock);
+
+	for (i = 0; i < n; i++)
+		vswap_word_release(base + idx[i], old[i]);
+}
+
+/*
+ * Drop @bits from the reference field of @nr slots from @slot on, freeing
+ * the slots that reach zero, in batches per partition.
+ */
+static void vswap_ref_put_range(unsigned long slot, unsigned int nr,
+				unsigned int bits)
+{
+	unsigned short dying[VSWAP_FREE_BATCH];
+	struct vswap_partition *p;
+	unsigned int i, n, ndying;
+
+	rcu_read_lock();
+	while (nr) {
+		p = vswap_partition_find(slot);
+		n = min(nr, VSWAP_PARTITION_SLOTS -
+			    (unsigned int)(slot & VSWAP_PARTITION_MASK));
+		if (WARN_ON_ONCE(!p))
+			break;
+		ndying = 0;
+		for (i = 0; i < n; i++) {
+			unsigned int idx = (slot + i) & VSWAP_PARTITION_MASK;
+
+			if (!vswap_ref_sub(&p->ref[idx], bits))
+				continue;
+			dying[ndying++] = idx;
+			if (ndying == VSWAP_FREE_BATCH) {
+				vswap_slots_free(p, dying, ndying);
+				ndying = 0;
+			}
+		}
+		if (ndying)
+			vswap_slots_free(p, dying, ndying);
+		slot += n;
+		nr -= n;
+	}
+	rcu_read_unlock();
+}
+
+/**
+ * vswap_dup - take swap count references on a run of slots
+ * @entry: the first slot
+ * @nr: number of slots, all in use
+ *
+ * All or nothing: on failure no count was taken.
+ *
+ * Context: any context.
+ * Return: 0, -ENOENT if a slot is free, -EOVERFLOW if a count would
+ * overflow 31 bits.
+ */
+int vswap_dup(swp_entry_t entry, unsigned int nr)
+{
+	unsigned long slot = vswap_slot(entry);
+	struct vswap_partition *p = NULL;
+	unsigned int i;
+	int err = 0;
+
+	rcu_read_lock();
+	for (i = 0; i < nr; i++) {
+		if (!i || !((slot + i) & VSWAP_PARTITION_MASK))
+			p = vswap_partition_find(slot + i);
+		if (!p) {
+			err = -ENOENT;
+			break;
+		}
+		err = vswap_ref_add(&p->ref[(slot + i) & VSWAP_PARTITION_MASK],
+				    1);
+		if (err)
+			break;
+	}
+	rcu_read_unlock();
+	if (err && i)
+		vswap_ref_put_range(slot, i, 1);
+	return err;
+}
+
+/**
+ * vswap_put - drop swap count references on a run of slots
+ * @entry: the first slot
+ * @nr: number of slots
+ *
+ * A slot whose count and pin are both gone is freed with its backing.
+ * Frees are batched per partition.
+ *
+ * Context: any context; does not sleep (backend release hooks must not).
+ */
+void vswap_put(swp_entry_t entry, unsigned int nr)
+{
+	vswap_ref_put_range(vswap_slot(entry), nr, 1);
+}
+
+/**
+ * vswap_cache_pin - take the swap-cache pin of a slot
+ * @entry: the slot
+ *
+ * The pin gives exclusive right to read a non-folio backing and to switch
+ * it; see Locking in mm/vswap.c.  Like swapcache_prepare().
+ *
+ * Context: any context.
+ * Return: 0, -EEXIST if someone else holds the pin, -ENOENT if the slot is
+ * free.
+ */
+int vswap_cache_pin(swp_entry_t entry)
+{
+	unsigned long slot = vswap_slot(entry);
+	struct vswap_partition *p;
+	int err = -ENOENT;
+	atomic_t *ref;
+	int old;
+
+	rcu_read_lock();
+	p = vswap_partition_find(slot);
+	if (!p)
+		goto out;
+	ref = &p->ref[slot & VSWAP_PARTITION_MASK];
+	old = atomic_read(ref);
+	do {
+		if (!old) {
+			err = -ENOENT;
+			goto out;
+		}
+		if ((unsigned int)old & VSWAP_REF_PIN) {
+			err = -EEXIST;
+			goto out;
+		}
+	} while (!atomic_try_cmpxchg(ref, &old,
+				     (int)((unsigned int)old | VSWAP_REF_PIN)));
+	err = 0;
+out:
+	rcu_read_unlock();
+	return err;
+}
+
+/**
+ * vswap_cache_unpin - drop the swap-cache pin of a run of slots
+ * @entry: the first slot
+ * @nr: number of slots
+ *
+ * Context: any context; does not sleep.
+ */
+void vswap_cache_unpin(swp_entry_t entry, unsigned int nr)
+{
+	vswap_ref_put_range(vswap_slot(entry), nr, VSWAP_REF_PIN);
+}
+
+static unsigned int vswap_ref_read(swp_entry_t entry)
+{
+	unsigned long slot = vswap_slot(entry);
+	struct vswap_partition *p;
+	unsigned int ref = 0;
+
+	rcu_read_lock();
+	p = vswap_partition_find(slot);
+	if (p)
+		ref = atomic_read(&p->ref[slot & VSWAP_PARTITION_MASK]);
+	rcu_read_unlock();
+	return ref;
+}
+
+/**
+ * vswap_count - the swap count of a slot
+ * @entry: the slot
+ *
+ * Context: any context.
+ * Return: the number of swap count references, without the pin; 0 for a
+ * free slot.
+ */
+unsigned int vswap_count(swp_entry_t entry)
+{
+	return vswap_ref_read(entry) & VSWAP_REF_COUNT;
+}
+
+/**
+ * vswap_cache_pinned - whether a slot's swap-cache pin is held
+ * @entry: the slot
+ *
+ * Context: any context.
+ * Return: true if the pin is held.
+ */
+bool vswap_cache_pinned(swp_entry_t entry)
+{
+	return vswap_ref_read(entry) & VSWAP_REF_PIN;
+}
+
+/**
+ * vswap_memcg_id - the memcg a slot is charged to
+ * @entry: the slot, held by the caller
+ *
+ * Context: any context.
+ * Return: the memcg id recorded at allocation, 0 for a free slot.
+ */
+unsigned short vswap_memcg_id(swp_entry_t entry)
+{
+	unsigned long slot = vswap_slot(entry);
+	struct vswap_partition *p;
+	unsigned short id = 0;
+
+	rcu_read_lock();
+	p = vswap_partition_find(slot);
+	if (p)
+		id = READ_ONCE(p->memcg[slot & VSWAP_PARTITION_MASK]);
+	rcu_read_unlock();
+	return id;
+}
+
+/* Backing */
+
+static unsigned long vswap_word_read(unsigned long slot)
+{
+	struct vswap_partition *p;
+	unsigned long word = VSWAP_WORD_FREE;
+
+	rcu_read_lock();
+	p = vswap_partition_find(slot);
+	if (p)
+		/* Pairs with the cmpxchg in vswap_backing_switch(). */
+		word = READ_ONCE(p->backend[slot & VSWAP_PARTITION_MASK]);
+	rcu_read_unlock();
+	return word;
+}
+
+/**
+ * vswap_lookup - where a slot's data is
+ * @entry: the slot
+ * @b: filled in with the backing
+ *
+ * Lock-free.  Racing with a switch, the result is the old or the new
+ * backing.  What it points to may only be dereferenced by the holder of the
+ * slot's pin (or, for a folio, after vswap_folio_get()).
+ *
+ * Context: any context.
+ * Return: false if the slot is free.
+ */
+bool vswap_lookup(swp_entry_t entry, struct vswap_backing *b)
+{
+	return vswap_word_decode(vswap_word_read(vswap_slot(entry)), b);
+}
+
+/**
+ * vswap_folio_get - the folio backing a slot, with a reference
+ * @entry: the slot
+ *
+ * The swap-cache lookup of virtual swap.
+ *
+ * Context: any context.
+ * Return: the folio with a reference taken, or NULL if the slot is not
+ * backed by a folio.
+ */
+struct folio *vswap_folio_get(swp_entry_t entry)
+{
+	unsigned long slot = vswap_slot(entry);
+	struct vswap_partition *p;
+	struct folio *folio = NULL;
+	unsigned long word;
+
+	rcu_read_lock();
+	p = vswap_partition_find(slot);
+	if (!p)
+		goto out;
+	for (;;) {
+		word = READ_ONCE(p->backend[slot & VSWAP_PARTITION_MASK]);
+		if (vswap_word_type(word) != VSWAP_FOLIO)
+			break;
+		folio = (struct folio *)(word & ~VSWAP_TAG_MASK);
+		if (!folio_try_get(folio)) {
+			folio = NULL;
+			continue;
+		}
+		/* The slot may have switched away before our get: recheck. */
+		if (READ_ONCE(p->backend[slot & VSWAP_PARTITION_MASK]) == word)
+			break;
+		folio_put(folio);
+		folio = NULL;
+	}
+out:
+	rcu_read_unlock();
+	return folio;
+}
+
+static bool vswap_folio_is_zero(struct folio *folio)
+{
+	unsigned int i, nr = folio_nr_pages(folio);
+	bool zero = true;
+
+	for (i = 0; i < nr && zero; i++) {
+		void *addr = kmap_local_folio(folio, i * PAGE_SIZE);
+
+		zero = !memchr_inv(addr, 0, PAGE_SIZE);
+		kunmap_local(addr);
+	}
+	return zero;
+}
+
+/* Reverse map */
+
+static int vswap_rmap_set(swp_entry_t phys, unsigned long slot)
+{
+	struct xarray *xa = &vswap_rmap[swp_type(phys)];
+	unsigned long off = swp_offset(phys);
+	unsigned long idx = off >> VSWAP_RMAP_SHIFT;
+	struct vswap_rmap_cluster *c, *new, *old;
+
+	for (;;) {
+		xa_lock(xa);
+		c = xa_load(xa, idx);
+		if (c) {
+			VM_WARN_ON_ONCE(c->vslot[off & VSWAP_RMAP_MASK]);
+			/* Pairs with READ_ONCE() in vswap_rmap_gather(). */
+			WRITE_ONCE(c->vslot[off & VSWAP_RMAP_MASK], (u32)slot);
+			c->nr++;
+			xa_unlock(xa);
+			return 0;
+		}
+		xa_unlock(xa);
+
+		new = kmem_cache_zalloc(vswap_rmap_cache, GFP_KERNEL);
+		if (!new)
+			return -ENOMEM;
+		old = xa_cmpxchg(xa, idx, NULL, new, GFP_KERNEL);
+		if (xa_is_err(old)) {
+			kmem_cache_free(vswap_rmap_cache, new);
+			return xa_err(old);
+		}
+		if (old)
+			kmem_cache_free(vswap_rmap_cache, new);
+		else
+			atomic_long_inc(&vswap_nr_rmap_clusters);
+		/* Retry: an empty cluster may be freed again before we set. */
+	}
+}
+
+static void vswap_rmap_free_rcu(struct rcu_head *rcu)
+{
+	kmem_cache_free(vswap_rmap_cache,
+			container_of(rcu, struct vswap_rmap_cluster, rcu));
+}
+
+static void vswap_rmap_clear(swp_entry_t phys, unsigned long slot)
+{
+	struct xarray *xa = &vswap_rmap[swp_type(phys)];
+	unsigned long off = swp_offset(phys);
+	unsigned long idx = off >> VSWAP_RMAP_SHIFT;
+	struct vswap_rmap_cluster *c;
+
+	xa_lock(xa);
+	c = xa_load(xa, idx);
+	if (WARN_ON_ONCE(!c || c->vslot[off & VSWAP_RMAP_MASK] != slot))
+		goto out;
+	WRITE_ONCE(c->vslot[off & VSWAP_RMAP_MASK], 0);
+	if (!--c->nr) {
+		__xa_erase(xa, idx);
+		atomic_long_dec(&vswap_nr_rmap_clusters);
+		call_rcu(&c->rcu, vswap_rmap_free_rcu);
+	}
+out:
+	xa_unlock(xa);
+}
+
+/* Backend dispatch: built-ins by switch, the external one by its ops. */
+
+static const struct vswap_backend_ops *vswap_ext_get(void)
+{
+	const struct vswap_backend_ops *ops;
+
+	rcu_read_lock();
+	/* Pairs with WRITE_ONCE() + synchronize_rcu() in unregister. */
+	ops = READ_ONCE(vswap_ext_ops);
+	if (ops)
+		atomic_long_inc(&vswap_ext_nr);
+	rcu_read_unlock();
+	return ops;
+}
+
+/**
+ * vswap_backing_store - choose a backend for a page and write it there
+ * @entry: the slot the data is for (its memcg is asked about the backend)
+ * @folio: the data, one page
+ * @allowed: mask of BIT(enum vswap_type) the caller accepts
+ * @exclude_type: a swap device not to use (being emptied), or -1
+ * @b: the new backing, on success
+ *
+ * Zero pages always become %VSWAP_ZERO.  Otherwise the backends the caller
+ * and the memcg policy both allow are tried in order: zswap, the external
+ * backend, a swap device.  The backing is written but not yet installed:
+ * the caller installs it with vswap_backing_switch() or releases it with
+ * vswap_backing_release().
+ *
+ * Context: process context, may sleep.
+ * Return: 0, or the error of the last backend tried (-ENOSPC if none was).
+ */
+int vswap_backing_store(swp_entry_t entry, struct folio *folio,
+			unsigned int allowed, int exclude_type,
+			struct vswap_backing *b)
+{
+	unsigned short memcg_id = vswap_memcg_id(entry);
+	unsigned int (*policy)(unsigned short memcg_id);
+	const struct vswap_backend_ops *ops;
+	int err = -ENOSPC;
+
+	might_sleep();
+	VM_WARN_ON_ONCE(folio_nr_pages(folio) != 1);
+	if (vswap_folio_is_zero(folio)) {
+		b->type = VSWAP_ZERO;
+		b->handle = 0;
+		return 0;
+	}
+
+	policy = READ_ONCE(vswap_policy);
+	if (policy)
+		allowed &= policy(memcg_id);
+
+	if (allowed & BIT(VSWAP_ZSWAP)) {
+		void *obj = vswap_zswap_store(folio, memcg_id);
+
+		if (obj) {
+			b->type = VSWAP_ZSWAP;
+			b->zswap = obj;
+			return 0;
+		}
+	}
+	ops = (allowed & BIT(VSWAP_EXT)) ? vswap_ext_get() : NULL;
+	if (ops) {
+		err = ops->store(folio, memcg_id, &b->handle);
+		if (!err) {
+			b->type = VSWAP_EXT;
+			return 0;
+		}
+		atomic_long_dec(&vswap_ext_nr);
+	}
+	if (allowed & BIT(VSWAP_PHYS)) {
+		err = vswap_phys_store(folio, memcg_id, exclude_type, &b->phys);
+		if (!err) {
+			err = vswap_rmap_set(b->phys, vswap_slot(entry));
+			if (!err) {
+				b->type = VSWAP_PHYS;
+				return 0;
+			}
+			vswap_phys_release(b->phys);
+		}
+	}
+	return err;
+}
+
+/**
+ * vswap_backing_load - read a backing into a folio
+ * @b: the backing; the caller holds the slot's pin
+ * @folio: the destination, one page
+ *
+ * Context: process context, may sleep.
+ * Return: 0, or the backend's error.
+ */
+int vswap_backing_load(const struct vswap_backing *b, struct folio *folio)
+{
+	switch (b->type) {
+	case VSWAP_ZERO:
+		folio_zero_range(folio, 0, folio_size(folio));
+		return 0;
+	case VSWAP_ZSWAP:
+		return vswap_zswap_load(b->zswap, folio);
+	case VSWAP_PHYS:
+		return vswap_phys_load(b->phys, folio);
+	case VSWAP_FOLIO:
+		folio_copy(folio, b->folio);
+		return 0;
+	case VSWAP_EXT:
+		/* Cannot be unregistered while it holds entries. */
+		return READ_ONCE(vswap_ext_ops)->load(b->handle, folio);
+	default:
+		WARN_ON_ONCE(1);
+		return -EINVAL;
+	}
+}
+
+/**
+ * vswap_backing_release - drop a backing that is not (or no longer) installed
+ * @entry: the slot it was written for
+ * @b: the backing
+ *
+ * Context: any context; does not sleep.
+ */
+void vswap_backing_release(swp_entry_t entry, const struct vswap_backing *b)
+{
+	switch (b->type) {
+	case VSWAP_NONE:
+	case VSWAP_ZERO:
+		break;
+	case VSWAP_ZSWAP:
+		vswap_zswap_release(b->zswap);
+		break;
+	case VSWAP_PHYS:
+		vswap_rmap_clear(b->phys, vswap_slot(entry));
+		vswap_phys_release(b->phys);
+		break;
+	case VSWAP_FOLIO:
+		folio_put(b->folio);
+		break;
+	case VSWAP_EXT:
+		READ_ONCE(vswap_ext_ops)->release(b->handle);
+		atomic_long_dec(&vswap_ext_nr);
+		break;
+	default:
+		WARN_ON_ONCE(1);
+	}
+}
+
+static void vswap_word_release(unsigned long slot, unsigned long word)
+{
+	struct vswap_backing b;
+
+	if (WARN_ON_ONCE(!vswap_word_decode(word, &b)))
+		return;
+	atomic_long_dec(&vswap_nr_type[b.type]);
+	vswap_backing_release(vswap_entry(slot), &b);
+}
+
+/**
+ * vswap_backing_switch - install a new backing in place of the old one
+ * @entry: the slot; the caller holds its pin
+ * @old: the backing the caller expects to replace
+ * @new: the backing to install, fully written
+ *
+ * On success the caller releases @old; on failure, @new.  A concurrent
+ * vswap_lookup() sees @old or @new.
+ *
+ * Context: any context.
+ * Return: 0, -EAGAIN if the slot's backing is not @old, -ENOENT if the slot
+ * is free.
+ */
+int vswap_backing_switch(swp_entry_t entry, const struct vswap_backing *old,
+			 const struct vswap_backing *new)
+{
+	unsigned long slot = vswap_slot(entry);
+	unsigned long ow = vswap_word_encode(old);
+	unsigned long nw = vswap_word_encode(new);
+	struct vswap_partition *p;
+	int err = -ENOENT;
+
+	rcu_read_lock();
+	p = vswap_partition_find(slot);
+	if (!p)
+		goto out;
+	VM_WARN_ON_ONCE(!(atomic_read(&p->ref[slot & VSWAP_PARTITION_MASK]) &
+			  VSWAP_REF_PIN));
+	/*
+	 * A live slot's word never becomes free while its pin is held, so a
+	 * cmpxchg suffices; its full barrier orders the writing of @new's
+	 * data before the switch, pairing with READ_ONCE() in lookups.
+	 */
+	if (cmpxchg(&p->backend[slot & VSWAP_PARTITION_MASK], ow, nw) == ow) {
+		atomic_long_dec(&vswap_nr_type[old->type]);
+		atomic_long_inc(&vswap_nr_type[new->type]);
+		err = 0;
+	} else {
+		err = vswap_word_read(slot) == VSWAP_WORD_FREE ? -ENOENT :
+								 -EAGAIN;
+	}
+out:
+	rcu_read_unlock();
+	return err;
+}
+
+static bool vswap_backing_equal(const struct vswap_backing *a,
+				const struct vswap_backing *b)
+{
+	return vswap_word_encode(a) == vswap_word_encode(b);
+}
+
+/**
+ * vswap_move - move one slot's data from one backing to another
+ * @entry: the slot
+ * @from: the backing to move away from
+ * @allowed: where to: with BIT(%VSWAP_FOLIO) the data stays in a new
+ *	folio; otherwise the backends vswap_backing_store() may choose
+ * @exclude_type: a swap device not to move to, or -1
+ *
+ * The data is written to the new backing, the descriptor switched, and only
+ * then the old backing released: a racing reader finds the data in one of
+ * the two.  Swapoff and zswap writeback are both built on this.
+ *
+ * Context: process context, may sleep.
+ * Return: 0, -EEXIST if the slot is pinned (retry later), -ENOENT if it was
+ * freed, -ESTALE if it is no longer backed by @from, -ENOMEM, or the error
+ * of the load or store.
+ */
+int vswap_move(swp_entry_t entry, const struct vswap_backing *from,
+	       unsigned int allowed, int exclude_type)
+{
+	struct vswap_backing cur, new;
+	struct folio *folio;
+	int err;
+
+	might_sleep();
+	/* Moving within the same kind only makes sense between devices. */
+	allowed &= ~BIT(from->type);
+	if (from->type == VSWAP_PHYS)
+		allowed |= BIT(VSWAP_PHYS);
+	err = vswap_cache_pin(entry);
+	if (err)
+		return err;
+	if (!vswap_lookup(entry, &cur) || !vswap_backing_equal(&cur, from)) {
+		err = -ESTALE;
+		goto unpin;
+	}
+
+	if (from->type == VSWAP_FOLIO) {
+		/* The pin keeps the backing, and its reference, in place. */
+		folio = from->folio;
+		folio_get(folio);
+	} else {
+		folio = folio_alloc(GFP_KERNEL, 0);
+		if (!folio) {
+			err = -ENOMEM;
+			goto unpin;
+		}
+		err = vswap_backing_load(from, folio);
+		if (err)
+			goto put;
+	}
+	if (allowed & BIT(VSWAP_FOLIO)) {
+		new.type = VSWAP_FOLIO;
+		new.folio = folio;
+		folio_get(folio);
+	} else {
+		err = vswap_backing_store(entry, folio, allowed, exclude_type,
+					  &new);
+		if (err)
+			goto put;
+	}
+	err = vswap_backing_switch(entry, from, &new);
+	if (WARN_ON_ONCE(err))
+		vswap_backing_release(entry, &new);
+	else
+		vswap_backing_release(entry, from);
+put:
+	folio_put(folio);
+unpin:
+	vswap_cache_unpin(entry, 1);
+	return err;
+}
+
+struct vswap_rmap_ref {
+	unsigned long off;
+	u32 slot;
+};
+
+/*
+ * Collect up to @max reverse-map entries of swap type @type at or after
+ * *@pos, and advance *@pos past them.
+ */
+static unsigned int vswap_rmap_gather(int type, unsigned long *pos,
+				      struct vswap_rmap_ref *refs,
+				      unsigned int max)
+{
+	struct xarray *xa = &vswap_rmap[type];
+	struct vswap_rmap_cluster *c;
+	unsigned long idx = *pos >> VSWAP_RMAP_SHIFT;
+	unsigned int i = *pos & VSWAP_RMAP_MASK, n = 0;
+	unsigned long start;
+	u32 slot;
+
+	rcu_read_lock();
+	while (n < max) {
+		start = idx;
+		c = xa_find(xa, &idx, ULONG_MAX, XA_PRESENT);
+		if (!c)
+			break;
+		if (idx != start)
+			i = 0;
+		for (; i < VSWAP_RMAP_SLOTS && n < max; i++) {
+			/* Pairs with WRITE_ONCE() in vswap_rmap_set(). */
+			slot = READ_ONCE(c->vslot[i]);
+			if (!slot)
+				continue;
+			refs[n].off = (idx << VSWAP_RMAP_SHIFT) + i;
+			refs[n].slot = slot;
+			n++;
+		}
+		if (i < VSWAP_RMAP_SLOTS)
+			break;
+		i = 0;
+		if (++idx == 0)
+			break;
+	}
+	rcu_read_unlock();
+	*pos = (idx << VSWAP_RMAP_SHIFT) + i;
+	return n;
+}
+
+/**
+ * vswap_swapoff - empty a swap device by walking its used slots
+ * @type: the swap type; the caller already stopped new stores to it
+ * @allowed: where the data may go, as for vswap_move()
+ *
+ * Walks the device's reverse map in device order and moves each slot's
+ * data away.  No page table is visited.  Loops until the device holds
+ * nothing, waiting for slots that are pinned by I/O in flight.
+ *
+ * Context: process context, may sleep.
+ * Return: the number of slots moved, -EINTR on a fatal signal, or the error
+ * that stopped a move (the device then still holds the remaining slots).
+ */
+long vswap_swapoff(int type, unsigned int allowed)
+{
+	struct vswap_rmap_ref refs[VSWAP_MOVE_BATCH];
+	struct vswap_backing from = { .type = VSWAP_PHYS };
+	unsigned long pos = 0;
+	unsigned int i, n;
+	long moved = 0;
+	bool busy = false;
+	int err;
+
+	might_sleep();
+	if (type < 0 || type >= MAX_SWAPFILES)
+		return -EINVAL;
+	while (!xa_empty(&vswap_rmap[type])) {
+		n = vswap_rmap_gather(type, &pos, refs, VSWAP_MOVE_BATCH);
+		if (!n) {
+			/* A pass is over; back off if slots were busy. */
+			if (busy)
+				schedule_timeout_uninterruptible(1);
+			busy = false;
+			pos = 0;
+			continue;
+		}
+		for (i = 0; i < n; i++) {
+			from.phys = swp_entry(type, refs[i].off);
+			err = vswap_move(vswap_entry(refs[i].slot), &from,
+					 allowed, type);
+			if (!err)
+				moved++;
+			else if (err == -EEXIST || err == -ESTALE)
+				busy = true;	/* I/O or a store in flight */
+			else if (err != -ENOENT)
+				return err;
+		}
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		cond_resched();
+	}
+	return moved;
+}
+
+/* Backends and policy */
+
+/**
+ * vswap_backend_register - register the external backend
+ * @ops: its operations
+ *
+ * Context: process context, may sleep.
+ * Return: 0, or -EBUSY if one is registered already.
+ */
+int vswap_backend_register(const struct vswap_backend_ops *ops)
+{
+	int err = 0;
+
+	mutex_lock(&vswap_ext_mutex);
+	if (vswap_ext_ops)
+		err = -EBUSY;
+	else
+		WRITE_ONCE(vswap_ext_ops, ops);
+	mutex_unlock(&vswap_ext_mutex);
+	return err;
+}
+
+/**
+ * vswap_backend_unregister - unregister the external backend
+ * @ops: its operations
+ *
+ * The caller first stops new stores (the policy no longer allows
+ * %VSWAP_EXT) and moves the entries away with vswap_move().
+ *
+ * Context: process context, may sleep.
+ * Return: 0, -ENOENT if @ops is not registered, -EBUSY if the backend still
+ * holds entries (it then stays registered).
+ */
+int vswap_backend_unregister(const struct vswap_backend_ops *ops)
+{
+	int err = 0;
+
+	mutex_lock(&vswap_ext_mutex);
+	if (vswap_ext_ops != ops) {
+		err = -ENOENT;
+		goto out;
+	}
+	WRITE_ONCE(vswap_ext_ops, NULL);
+	/* Every store that saw @ops has now counted itself. */
+	synchronize_rcu();
+	if (atomic_long_read(&vswap_ext_nr)) {
+		WRITE_ONCE(vswap_ext_ops, ops);
+		err = -EBUSY;
+	}
+out:
+	mutex_unlock(&vswap_ext_mutex);
+	return err;
+}
+
+/**
+ * vswap_policy_set - set the hook that restricts backends per memcg
+ * @policy: returns the mask of BIT(enum vswap_type) a memcg id may use, or
+ *	NULL to allow everything.  Called from vswap_backing_store(); must not
+ *	sleep.
+ *
+ * Context: any context.
+ */
+void vswap_policy_set(unsigned int (*policy)(unsigned short memcg_id))
+{
+	WRITE_ONCE(vswap_policy, policy);
+}
+
+/* Statistics */
+
+/**
+ * vswap_nr_entries - number of slots with a given backing
+ * @type: the backing type
+ *
+ * Context: any context.
+ * Return: the count, approximate while slots change.
+ */
+unsigned long vswap_nr_entries(enum vswap_type type)
+{
+	if (type >= VSWAP_NR_TYPES)
+		return 0;
+	return max(0L, atomic_long_read(&vswap_nr_type[type]));
+}
+
+/**
+ * vswap_metadata_bytes - memory used by descriptors and the reverse map
+ *
+ * Counts partitions (header and arrays) and reverse-map clusters; the
+ * xarray nodes that index them are not included.
+ *
+ * Context: any context.
+ * Return: bytes.
+ */
+unsigned long vswap_metadata_bytes(void)
+{
+	return atomic_long_read(&vswap_nr_partitions) *
+		(sizeof(struct vswap_partition) +
+		 VSWAP_PARTITION_SLOTS * VSWAP_DESC_BYTES) +
+	       atomic_long_read(&vswap_nr_rmap_clusters) *
+		sizeof(struct vswap_rmap_cluster);
+}
+
+/**
+ * vswap_shrink - free the CPUs' current partitions when they are empty
+ *
+ * Other partitions are freed as soon as they empty; a CPU's current one is
+ * kept so that alternating allocations and frees do not churn partitions.
+ *
+ * Context: any context; does not sleep.
+ */
+void vswap_shrink(void)
+{
+	struct vswap_partition *p;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		rcu_read_lock();
+		p = READ_ONCE(*per_cpu_ptr(&vswap_pcpu_partition, cpu));
+		if (p) {
+			spin_lock(&p->lock);
+			if (p->state == VSWAP_P_CPU && p->cpu == cpu &&
+			    !p->nr_used)
+				__vswap_pcpu_disown(p);
+			spin_unlock(&p->lock);
+		}
+		rcu_read_unlock();
+	}
+}
+
+/**
+ * vswap_init - set up the virtual swap core
+ *
+ * Context: process context, once at boot (or per model instance).
+ * Return: 0 or -ENOMEM.
+ */
+int vswap_init(void)
+{
+	int i;
+
+	vswap_partition_cache = KMEM_CACHE(vswap_partition, 0);
+	vswap_rmap_cache = KMEM_CACHE(vswap_rmap_cluster, 0);
+	if (!vswap_partition_cache || !vswap_rmap_cache) {
+		kmem_cache_destroy(vswap_partition_cache);
+		kmem_cache_destroy(vswap_rmap_cache);
+		vswap_partition_cache = NULL;
+		vswap_rmap_cache = NULL;
+		return -ENOMEM;
+	}
+	for (i = 0; i < MAX_SWAPFILES; i++)
+		xa_init(&vswap_rmap[i]);
+	for (i = 0; i < VSWAP_NR_TYPES; i++)
+		atomic_long_set(&vswap_nr_type[i], 0);
+	atomic_long_set(&vswap_ext_nr, 0);
+	vswap_policy = NULL;
+	vswap_ext_ops = NULL;
+	return 0;
+}
+
+/**
+ * vswap_exit - tear the core down
+ *
+ * Every slot must have been freed.  Used by the model between test
+ * instances and by vswap_init() error unwinding in the kernel.
+ *
+ * Context: process context, may sleep.
+ */
+void vswap_exit(void)
+{
+	struct vswap_partition *p;
+	unsigned long idx;
+	int i;
+
+	vswap_shrink();
+	for_each_possible_cpu(i)
+		WRITE_ONCE(*per_cpu_ptr(&vswap_pcpu_partition, i), NULL);
+	xa_for_each(&vswap_partitions, idx, p) {
+		WARN_ONCE(1, "partition %lu still has %u slots\n", idx,
+			  p->nr_used);
+		xa_erase(&vswap_partitions, idx);
+		call_rcu(&p->rcu, vswap_partition_free_rcu);
+		atomic_long_dec(&vswap_nr_partitions);
+	}
+	for (i = 0; i < MAX_SWAPFILES; i++) {
+		WARN_ON_ONCE(!xa_empty(&vswap_rmap[i]));
+		xa_destroy(&vswap_rmap[i]);
+	}
+	spin_lock(&vswap_partial_lock);
+	INIT_LIST_HEAD(&vswap_partial_list);
+	spin_unlock(&vswap_partial_lock);
+	rcu_barrier();
+	kmem_cache_destroy(vswap_partition_cache);
+	kmem_cache_destroy(vswap_rmap_cache);
+	vswap_partition_cache = NULL;
+	vswap_rmap_cache = NULL;
+}

@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mm/vswap.h: private types of the virtual swap core (mm/vswap.c).
+ *
+ * Only mm/vswap.c and the userspace model's tests include this file.  The
+ * layout is explained in Documentation/mm/vswap.rst, "Descriptor layout".
+ */
+#ifndef _MM_VSWAP_H
+#define _MM_VSWAP_H
+
+/*
+ * A partition is 512 virtual slots: one PMD worth of 4 KiB pages, so a THP
+ * can take a naturally aligned run of slots inside one partition.
+ */
+#define VSWAP_PARTITION_SHIFT	9
+#define VSWAP_PARTITION_SLOTS	(1U << VSWAP_PARTITION_SHIFT)
+#define VSWAP_PARTITION_MASK	(VSWAP_PARTITION_SLOTS - 1)
+
+/*
+ * Virtual slot numbers fit in 32 bits, so the reverse map can store them in
+ * a u32.  Partition 0 is never allocated: slot 0 means "no slot".
+ */
+#define VSWAP_MAX_PARTITIONS	(1UL << (32 - VSWAP_PARTITION_SHIFT))
+
+/*
+ * The per-slot descriptor is split over three arrays of the partition, so
+ * that no slot pays for padding: 8 + 4 + 2 = 14 bytes per slot.
+ */
+#define VSWAP_DESC_BYTES	(sizeof(unsigned long) + sizeof(atomic_t) + \
+				 sizeof(unsigned short))
+
+/*
+ * The reference field: bit 31 is the swap-cache pin, bits 0-30 the swap
+ * count.  Zero means the slot is free or being freed.
+ */
+#define VSWAP_REF_PIN		0x80000000U
+#define VSWAP_REF_COUNT		0x7fffffffU
+
+/*
+ * The backend word.  Bits 0-2 are the tag (enum vswap_type + 1, so that 0
+ * means "free slot"); the rest is the payload:
+ *
+ *   NONE, ZERO    no payload
+ *   ZSWAP, FOLIO  the pointer itself (8-byte aligned, low bits clear)
+ *   PHYS          bits 3-7 swap type, bits 8-63 device offset
+ *   EXT           the handle shifted left by 3
+ */
+#define VSWAP_TAG_BITS		3
+#define VSWAP_TAG_MASK		((1UL << VSWAP_TAG_BITS) - 1)
+#define VSWAP_PHYS_TYPE_SHIFT	VSWAP_TAG_BITS
+#define VSWAP_PHYS_OFF_SHIFT	8
+#define VSWAP_WORD_FREE		0UL
+#define VSWAP_WORD_NONE		((unsigned long)VSWAP_NONE + 1)
+
+/* Partition states; protected by vswap_partition.lock. */
+enum vswap_partition_state {
+	VSWAP_P_NEW,		/* being set up, not yet handed out */
+	VSWAP_P_CPU,		/* a CPU's current partition */
+	VSWAP_P_PARTIAL,	/* on vswap_partial_list, has free slots */
+	VSWAP_P_FULL,		/* on no list */
+	VSWAP_P_DEAD,		/* erased from the tree, freed after RCU */
+};
+
+/**
+ * struct vswap_partition - 512 virtual slots and their descriptors
+ * @lock: protects @state, @cpu, @nr_used, @next, and the transitions of
+ *	backend words from and to %VSWAP_WORD_FREE
+ * @state: enum vswap_partition_state
+ * @nr_used: slots not free
+ * @next: where the next allocation scan starts
+ * @cpu: the CPU whose current partition this is, when %VSWAP_P_CPU
+ * @id: index in vswap_partitions; first slot is @id << VSWAP_PARTITION_SHIFT
+ * @list: on vswap_partial_list when %VSWAP_P_PARTIAL
+ * @backend: backend word per slot
+ * @ref: swap count and swap-cache pin per slot
+ * @memcg: owning memcg id per slot
+ * @rcu: frees the partition after readers are done with it
+ */
+struct vswap_partition {
+	spinlock_t lock;
+	unsigned short state;
+	unsigned short nr_used;
+	unsigned short next;
+	int cpu;
+	u32 id;
+	struct list_head list;
+	unsigned long *backend;
+	atomic_t *ref;
+	unsigned short *memcg;
+	struct rcu_head rcu;
+};
+
+/*
+ * The reverse map: per swap type, an xarray of clusters indexed by device
+ * offset >> VSWAP_RMAP_SHIFT; each cluster maps device offsets to virtual
+ * slots (0 = unused).  Clusters exist only while they map something.
+ */
+#define VSWAP_RMAP_SHIFT	9
+#define VSWAP_RMAP_SLOTS	(1U << VSWAP_RMAP_SHIFT)
+#define VSWAP_RMAP_MASK		(VSWAP_RMAP_SLOTS - 1)
+
+/**
+ * struct vswap_rmap_cluster - device offsets to virtual slots
+ * @rcu: frees the cluster after walkers are done with it
+ * @nr: entries in use; protected by the xa_lock of the owning xarray
+ * @vslot: virtual slot per device offset, 0 if none
+ */
+struct vswap_rmap_cluster {
+	struct rcu_head rcu;
+	unsigned int nr;
+	u32 vslot[VSWAP_RMAP_SLOTS];
+};
+
+#endif /* _MM_VSWAP_H */
