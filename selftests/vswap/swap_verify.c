@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * swap_verify: push a known pattern out to swap and check that every byte
+ * comes back.
+ *
+ * The test runs in a cgroup of its own whose memory.max is below the working
+ * set, so filling the buffer already forces reclaim; MADV_PAGEOUT then pushes
+ * out whatever is still resident.  Every page is read back and compared with
+ * the pattern, which depends on the seed, the page index and the word within
+ * the page, so a page that comes back from the wrong slot, stale, zeroed or
+ * partly written is caught.  A run in which nothing was swapped out fails: it
+ * would prove nothing.
+ *
+ * Modes:
+ *   anon   private anonymous memory
+ *   zero   private anonymous memory, every page written with zeroes
+ *   shmem  MAP_SHARED anonymous memory (shmem)
+ *   fork   anonymous memory shared with a child after swap-out: the child
+ *          verifies, rewrites half (copy-on-write of swapped pages) and
+ *          verifies again; the parent must still see its own data.
+ *
+ * With -i the data does not compress, so zswap rejects every page and it
+ * goes to the swap device instead.
+ *
+ * Exit: 0 pass, 1 fail, 4 skip (kselftest convention).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT 21
+#endif
+
+#define KSFT_PASS 0
+#define KSFT_FAIL 1
+#define KSFT_SKIP 4
+#define CGROOT "/sys/fs/cgroup"
+#define MAX_REPORTS 8
+
+static long page_size;
+static char cgroup[256];
+
+static void note(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("# ", stdout);
+	vprintf(fmt, ap);
+	fputc('\n', stdout);
+	va_end(ap);
+	fflush(stdout);
+}
+
+static int write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n < 0 ? -errno : 0;
+}
+
+/* Value of KEY in a "key value" file such as /proc/vmstat, or -1. */
+static long long read_key(const char *path, const char *key)
+{
+	char name[128];
+	long long val;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%127s %lld", name, &val) == 2) {
+		if (!strcmp(name, key)) {
+			fclose(f);
+			return val;
+		}
+	}
+	fclose(f);
+	return -1;
+}
+
+static bool file_has_word(const char *path, const char *word)
+{
+	char w[128];
+	bool found = false;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return false;
+	while (!found && fscanf(f, "%127s", w) == 1)
+		found = !strcmp(w, word);
+	fclose(f);
+	return found;
+}
+
+static long long swapouts(void)
+{
+	long long p = read_key("/proc/vmstat", "pswpout");
+	long long z = read_key("/proc/vmstat", "zswpout");
+	long long zero = read_key("/proc/vmstat", "swpout_zero");
+
+	return (p > 0 ? p : 0) + (z > 0 ? z : 0) + (zero > 0 ? zero : 0);
+}
+
+static bool incompressible;
+
+/*
+ * The expected 64-bit word @w of page @pg.  By default a per-page hash, with
+ * the word index mixed into the first word of every 64-byte line: each line
+ * of each page differs, so a page from the wrong slot, a stale or shifted
+ * page or a torn sector is caught, yet a page compresses to a fraction of
+ * its size and zswap's pool (charged to the cgroup) stays well below
+ * memory.max.  With -i every word is hashed on its own and zswap must
+ * reject the page.  The top bit is always set, so a zeroed page always
+ * fails.
+ */
+static inline uint64_t mix(uint64_t x)
+{
+	x ^= x >> 31;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 29;
+	return x;
+}
+
+static inline uint64_t pattern(uint64_t seed, uint64_t pg, uint64_t w)
+{
+	uint64_t h = mix(seed ^ (pg * 0x9e3779b97f4a7c15ULL));
+
+	if (incompressible)
+		h = mix(h ^ (w << 32 | w));
+	else if (w % 8 == 0)
+		h ^= w;
+	return h | 1ULL << 63;
+}
+
+static void fill(char *buf, size_t pages, uint64_t seed, bool zero)
+{
+	size_t words = page_size / 8;
+
+	for (size_t pg = 0; pg < pages; pg++) {
+		uint64_t *p = (uint64_t *)(buf + pg * page_size);
+
+		for (size_t w = 0; w < words; w++)
+			p[w] = zero ? 0 : pattern(seed, pg, w);
+	}
+}
+
+/* Count the pages that differ from the pattern; report the first few. */
+static size_t verify(const char *who, const char *buf, size_t first,
+		     size_t pages, uint64_t seed, bool zero)
+{
+	size_t words = page_size / 8, bad = 0;
+
+	for (size_t pg = first; pg < first + pages; pg++) {
+		const uint64_t *p = (const uint64_t *)(buf + pg * page_size);
+
+		for (size_t w = 0; w < words; w++) {
+			uint64_t want = zero ? 0 : pattern(seed, pg, w);
+
+			if (p[w] == want)
+				continue;
+			if (bad < MAX_REPORTS)
+				note("%s: page %zu word %zu: got %016" PRIx64
+				     " want %016" PRIx64, who, pg, w, p[w], want);
+			bad++;
+			break;
+		}
+	}
+	if (bad)
+		note("%s: %zu of %zu pages wrong", who, bad, pages);
+	return bad;
+}
+
+static int cgroup_enter(long limit_mb)
+{
+	char path[300], val[64];
+	int ret;
+
+	if (access(CGROOT "/cgroup.controllers", F_OK)) {
+		note("SKIP: cgroup2 is not mounted at " CGROOT);
+		return KSFT_SKIP;
+	}
+	if (!file_has_word(CGROOT "/cgroup.subtree_control", "memory") &&
+	    write_file(CGROOT "/cgroup.subtree_control", "+memory")) {
+		note("SKIP: cannot enable the memory controller");
+		return KSFT_SKIP;
+	}
+	snprintf(cgroup, sizeof(cgroup), CGROOT "/swap_verify-%d", getpid());
+	if (mkdir(cgroup, 0755)) {
+		note("cannot create %s: %s", cgroup, strerror(errno));
+		return KSFT_FAIL;
+	}
+	snprintf(path, sizeof(path), "%s/memory.max", cgroup);
+	snprintf(val, sizeof(val), "%ldM", limit_mb);
+	ret = write_file(path, val);
+	if (ret) {
+		note("SKIP: cannot set %s: %s", path, strerror(-ret));
+		return KSFT_SKIP;
+	}
+	snprintf(path, sizeof(path), "%s/cgroup.procs", cgroup);
+	snprintf(val, sizeof(val), "%d", getpid());
+	ret = write_file(path, val);
+	if (ret) {
+		note("cannot join %s: %s", cgroup, strerror(-ret));
+		return KSFT_FAIL;
+	}
+	return KSFT_PASS;
+}
+
+static void cgroup_leave(void)
+{
+	if (!cgroup[0])
+		return;
+	write_file(CGROOT "/cgroup.procs", "0");
+	if (rmdir(cgroup))
+		note("cannot remove %s: %s", cgroup, strerror(errno));
+}
+
+static void pageout(char *buf, size_t len)
+{
+	if (madvise(buf, len, MADV_PAGEOUT))
+		note("MADV_PAGEOUT: %s (relying on memory.max alone)",
+		     strerror(errno));
+}
+
+/*
+ * The child of the fork mode: it shares the parent's swapped pages.  It
+ * checks them, rewrites the first half with its own pattern (copy-on-write
+ * of swap-backed pages), pushes everything out again and checks both halves.
+ */
+static int fork_child(char *buf, size_t pages, uint64_t seed)
+{
+	size_t half = pages / 2, bad;
+
+	bad = verify("child", buf, 0, pages, seed, false);
+	fill(buf, half, ~seed, false);
+	pageout(buf, pages * page_size);
+	bad += verify("child", buf, 0, half, ~seed, false);
+	bad += verify("child", buf, half, pages - half, seed, false);
+	return bad ? KSFT_FAIL : KSFT_PASS;
+}
+
+static void usage(const char *prog)
+{
+	fprintf(stderr,
+		"usage: %s [-m anon|zero|shmem|fork] [-s size_mb] [-l limit_mb]\n"
+		"          [-p passes] [-r seed] [-i]\n", prog);
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode = "anon";
+	long size_mb = 64, limit_mb = 0, passes = 2;
+	uint64_t seed = (uint64_t)getpid() * 2654435761u;
+	bool zero, shared;
+	long long before, swapped;
+	size_t pages, bad = 0;
+	char *buf;
+	int ret, c;
+
+	while ((c = getopt(argc, argv, "m:s:l:p:r:i")) != -1) {
+		switch (c) {
+		case 'm': mode = optarg; break;
+		case 's': size_mb = atol(optarg); break;
+		case 'l': limit_mb = atol(optarg); break;
+		case 'p': passes = atol(optarg); break;
+		case 'r': seed = strtoull(optarg, NULL, 0); break;
+		case 'i': incompressible = true; break;
+		default: usage(argv[0]);
+		}
+	}
+	if (strcmp(mode, "anon") && strcmp(mode, "zero") &&
+	    strcmp(mode, "shmem") && strcmp(mode, "fork"))
+		usage(argv[0]);
+	if (size_mb <= 0 || passes <= 0)
+		usage(argv[0]);
+	if (!limit_mb)
+		limit_mb = size_mb / 2;
+	zero = !strcmp(mode, "zero");
+	shared = !strcmp(mode, "shmem");
+	page_size = sysconf(_SC_PAGESIZE);
+	pages = (size_t)size_mb * 1024 * 1024 / page_size;
+
+	printf("# swap_verify: mode %s, %ld MiB, memory.max %ld MiB, seed %#"
+	       PRIx64 "\n", mode, size_mb, limit_mb, seed);
+	ret = cgroup_enter(limit_mb);
+	if (ret != KSFT_PASS)
+		goto out;
+
+	buf = mmap(NULL, pages * page_size, PROT_READ | PROT_WRITE,
+		   (shared ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED) {
+		note("mmap: %s", strerror(errno));
+		ret = KSFT_FAIL;
+		goto out;
+	}
+	/* Huge pages are the mTHP tests' business; here every page is 4k. */
+	madvise(buf, pages * page_size, MADV_NOHUGEPAGE);
+
+	before = swapouts();
+	fill(buf, pages, seed, zero);
+	for (long pass = 0; pass < passes; pass++) {
+		pageout(buf, pages * page_size);
+		bad += verify("parent", buf, 0, pages, seed, zero);
+	}
+	swapped = swapouts() - before;
+	note("pages swapped out: %lld of %zu", swapped, pages);
+	if (swapped <= 0) {
+		note("FAIL: nothing was swapped out, so nothing was tested");
+		ret = KSFT_FAIL;
+		goto out;
+	}
+
+	if (!strcmp(mode, "fork")) {
+		int status;
+		pid_t pid;
+
+		pageout(buf, pages * page_size);
+		pid = fork();
+		if (pid < 0) {
+			note("fork: %s", strerror(errno));
+			ret = KSFT_FAIL;
+			goto out;
+		}
+		if (!pid)
+			_exit(fork_child(buf, pages, seed));
+		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+		    WEXITSTATUS(status) != KSFT_PASS) {
+			note("child failed (status %#x)", status);
+			bad++;
+		}
+		pageout(buf, pages * page_size);
+		bad += verify("parent after child", buf, 0, pages, seed, false);
+	}
+	ret = bad ? KSFT_FAIL : KSFT_PASS;
+	munmap(buf, pages * page_size);
+out:
+	cgroup_leave();
+	return ret;
+}
