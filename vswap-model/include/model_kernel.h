@@ -140,6 +140,7 @@ void model_warn(const char *file, int line, const char *cond);
 
 struct model_thread {
 	const char *name;
+	int tid;		/* unique, non-zero; see model_tid() */
 	int cpu;
 	int preempt_count;	/* spinlocks held */
 	unsigned int seed;
@@ -147,6 +148,7 @@ struct model_thread {
 extern __thread struct model_thread model_self;
 
 void model_thread_start(const char *name, int cpu);
+int model_tid(void);
 void model_thread_end(void);
 
 #define raw_smp_processor_id()	(model_self.cpu)
@@ -169,12 +171,12 @@ void schedule_timeout_uninterruptible(long timeout);
 
 /* Locks */
 
+/* 4 bytes like the kernel's: the holder's model thread id, 0 if free. */
 typedef struct {
-	int locked;
-	unsigned long owner;	/* pthread_self() of the holder */
+	int owner;
 } spinlock_t;
 
-#define __SPIN_LOCK_UNLOCKED(n)	{ 0, 0 }
+#define __SPIN_LOCK_UNLOCKED(n)	{ 0 }
 #define DEFINE_SPINLOCK(n)	spinlock_t n = __SPIN_LOCK_UNLOCKED(n)
 void spin_lock_init(spinlock_t *l);
 void spin_lock(spinlock_t *l);

@@ -51,25 +51,36 @@ void schedule_timeout_uninterruptible(long timeout)
 
 /* Spinlocks: test-and-test-and-set, yielding, owner recorded. */
 
+static int model_next_tid;
+
+int model_tid(void)
+{
+	if (!model_self.tid)
+		model_self.tid = __atomic_add_fetch(&model_next_tid, 1,
+						    __ATOMIC_RELAXED);
+	return model_self.tid;
+}
+
 void spin_lock_init(spinlock_t *l)
 {
-	l->locked = 0;
 	l->owner = 0;
 }
 
 void spin_lock(spinlock_t *l)
 {
+	int me = model_tid(), free_ = 0;
 	unsigned int spins = 0;
 
 	if (WARN_ON(spin_is_held_by_me(l)))
 		return;	/* would deadlock: report instead */
-	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE)) {
-		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
+	while (!__atomic_compare_exchange_n(&l->owner, &free_, me, false,
+					    __ATOMIC_ACQUIRE,
+					    __ATOMIC_RELAXED)) {
+		free_ = 0;
+		while (__atomic_load_n(&l->owner, __ATOMIC_RELAXED))
 			if (++spins % 64 == 0)
 				sched_yield();
 	}
-	__atomic_store_n(&l->owner, (unsigned long)pthread_self(),
-			 __ATOMIC_RELAXED);
 	model_self.preempt_count++;
 }
 
@@ -77,15 +88,12 @@ void spin_unlock(spinlock_t *l)
 {
 	WARN_ON(!spin_is_held_by_me(l));
 	model_self.preempt_count--;
-	__atomic_store_n(&l->owner, 0, __ATOMIC_RELAXED);
-	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&l->owner, 0, __ATOMIC_RELEASE);
 }
 
 bool spin_is_held_by_me(const spinlock_t *l)
 {
-	return __atomic_load_n(&l->locked, __ATOMIC_RELAXED) &&
-	       __atomic_load_n(&l->owner, __ATOMIC_RELAXED) ==
-	       (unsigned long)pthread_self();
+	return __atomic_load_n(&l->owner, __ATOMIC_RELAXED) == model_tid();
 }
 
 void mutex_init(struct mutex *m)

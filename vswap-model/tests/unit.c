@@ -1,0 +1,756 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the vswap core: every descriptor state and transition, the
+ * reverse map, partitions, backends and policy, and the error paths driven
+ * by allocation and disk-write failures.
+ *
+ * The core is included here (after the shim, whose include guard replaces
+ * kernel/mm/vswap_internal.h) so that static functions and private state
+ * are testable.  Each test sets up and tears down its own instance and
+ * checks that no object, folio or backend storage is left afterwards.
+ */
+#include "vswap_internal.h"
+#include "../../kernel/mm/vswap.c"
+#include "../backends.h"
+#include "harness.h"
+
+static struct mdisk *disk0, *disk1;
+
+static bool instance_up(void)
+{
+	model_fail_off();
+	model_warnings = 0;
+	mzswap_reset(0);
+	if (vswap_init())
+		return false;
+	disk0 = mdisk_create(0, 4096);
+	disk1 = mdisk_create(1, 4096);
+	return disk0 && disk1;
+}
+
+/* Tear down and check nothing leaked. */
+static bool instance_down(void)
+{
+	struct model_mem m;
+	long backend;
+
+	model_fail_off();
+	vswap_exit();
+	rcu_barrier();
+	backend = model_backend_objs();
+	mdisk_destroy(disk0);
+	mdisk_destroy(disk1);
+	model_mem_read(&m);
+	ASSERT_EQ(m.objs, 0);
+	ASSERT_EQ(m.bytes, 0);
+	ASSERT_EQ(model_folios_live(), 0);
+	ASSERT_EQ(backend, 0);
+	ASSERT_EQ(model_warnings, 0);
+	return true;
+}
+
+static void fill(struct folio *f, int kind, unsigned int seed)
+{
+	unsigned int i;
+
+	switch (kind) {
+	case 0:		/* zero */
+		memset(f->data, 0, PAGE_SIZE);
+		break;
+	case 1:		/* compressible */
+		for (i = 0; i < PAGE_SIZE; i++)
+			f->data[i] = "vswap"[(i + seed) % 5];
+		break;
+	default:	/* incompressible */
+		for (i = 0; i < PAGE_SIZE; i++) {
+			seed = seed * 1103515245 + 12345;
+			f->data[i] = seed >> 16;
+		}
+	}
+}
+
+static struct folio *page_of(int kind, unsigned int seed)
+{
+	struct folio *f = folio_alloc(GFP_KERNEL, 0);
+
+	if (f)
+		fill(f, kind, seed);
+	return f;
+}
+
+/*
+ * Swap a page out the way reclaim does: allocate (pinned), store, switch
+ * NONE -> backing, take one count, unpin.
+ */
+static bool swap_out(struct folio *f, unsigned short memcg, unsigned int allowed,
+		     swp_entry_t *e, struct vswap_backing *b)
+{
+	struct vswap_backing none = { .type = VSWAP_NONE };
+
+	ASSERT_EQ(vswap_alloc(memcg, 0, e), 0);
+	ASSERT_EQ(vswap_backing_store(*e, f, allowed, -1, b), 0);
+	ASSERT_EQ(vswap_backing_switch(*e, &none, b), 0);
+	ASSERT_EQ(vswap_dup(*e, 1), 0);
+	vswap_cache_unpin(*e, 1);
+	return true;
+}
+
+/* Read a slot back as a fault does and compare with @want. */
+static bool read_back(swp_entry_t e, struct folio *want)
+{
+	struct vswap_backing b;
+	struct folio *f = folio_alloc(GFP_KERNEL, 0);
+	bool same;
+
+	ASSERT(f);
+	ASSERT_EQ(vswap_cache_pin(e), 0);
+	ASSERT(vswap_lookup(e, &b));
+	ASSERT_EQ(vswap_backing_load(&b, f), 0);
+	vswap_cache_unpin(e, 1);
+	same = !memcmp(f->data, want->data, PAGE_SIZE);
+	folio_put(f);
+	ASSERT(same);
+	return true;
+}
+
+static bool test_descriptor_size(void)
+{
+	ASSERT_EQ(VSWAP_DESC_BYTES, 14);
+	ASSERT(sizeof(struct vswap_partition) <= 80);
+	ASSERT_EQ(sizeof(struct vswap_rmap_cluster), 2072);
+	return true;
+}
+
+static bool test_word_encoding(void)
+{
+	struct vswap_backing in, out;
+	struct folio *f;
+
+	ASSERT(instance_up());
+	f = page_of(0, 0);
+	in.type = VSWAP_PHYS;
+	in.phys = swp_entry(MAX_SWAPFILES - 2, (1UL << 50) - 1);
+	ASSERT(vswap_word_decode(vswap_word_encode(&in), &out));
+	ASSERT_EQ(out.type, VSWAP_PHYS);
+	ASSERT_EQ(out.phys.val, in.phys.val);
+	in.type = VSWAP_FOLIO;
+	in.folio = f;
+	ASSERT(vswap_word_decode(vswap_word_encode(&in), &out));
+	ASSERT(out.type == VSWAP_FOLIO && out.folio == f);
+	in.type = VSWAP_EXT;
+	in.handle = (1UL << 61) - 1;
+	ASSERT(vswap_word_decode(vswap_word_encode(&in), &out));
+	ASSERT(out.type == VSWAP_EXT && out.handle == in.handle);
+	in.type = VSWAP_ZERO;
+	ASSERT(vswap_word_decode(vswap_word_encode(&in), &out));
+	ASSERT_EQ(out.type, VSWAP_ZERO);
+	ASSERT(!vswap_word_decode(VSWAP_WORD_FREE, &out));
+	folio_put(f);
+	return instance_down();
+}
+
+static bool test_alloc_pin_free(void)
+{
+	struct vswap_backing b;
+	swp_entry_t e;
+
+	ASSERT(instance_up());
+	ASSERT_EQ(vswap_alloc(5, 0, &e), 0);
+	ASSERT_EQ(swp_type(e), VSWAP_SWP_TYPE);
+	ASSERT(swp_offset(e) >= VSWAP_PARTITION_SLOTS);	/* slot 0 unused */
+	ASSERT(vswap_lookup(e, &b));
+	ASSERT_EQ(b.type, VSWAP_NONE);
+	ASSERT(vswap_cache_pinned(e));
+	ASSERT_EQ(vswap_count(e), 0);
+	ASSERT_EQ(vswap_memcg_id(e), 5);
+	ASSERT_EQ(vswap_nr_entries(VSWAP_NONE), 1);
+	vswap_cache_unpin(e, 1);		/* count 0: freed */
+	ASSERT(!vswap_lookup(e, &b));
+	ASSERT_EQ(vswap_nr_entries(VSWAP_NONE), 0);
+	ASSERT_EQ(vswap_cache_pin(e), -ENOENT);
+	ASSERT_EQ(vswap_dup(e, 1), -ENOENT);
+	return instance_down();
+}
+
+static bool test_count_and_pin(void)
+{
+	swp_entry_t e;
+	int i;
+
+	ASSERT(instance_up());
+	ASSERT_EQ(vswap_alloc(0, 0, &e), 0);
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(vswap_dup(e, 1), 0);
+	ASSERT_EQ(vswap_cache_pin(e), -EEXIST);	/* allocator's pin */
+	vswap_cache_unpin(e, 1);
+	ASSERT(!vswap_cache_pinned(e));
+	ASSERT_EQ(vswap_count(e), 3);
+	ASSERT_EQ(vswap_cache_pin(e), 0);		/* count > 0: allowed */
+	ASSERT_EQ(vswap_cache_pin(e), -EEXIST);
+	vswap_put(e, 1);
+	vswap_put(e, 1);
+	vswap_put(e, 1);
+	ASSERT_EQ(vswap_count(e), 0);
+	ASSERT(vswap_cache_pinned(e));		/* pin keeps it alive */
+	vswap_cache_unpin(e, 1);
+	ASSERT_EQ(vswap_dup(e, 1), -ENOENT);
+	return instance_down();
+}
+
+static bool test_count_overflow(void)
+{
+	struct vswap_partition *p;
+	swp_entry_t e;
+
+	ASSERT(instance_up());
+	ASSERT_EQ(vswap_alloc(0, 0, &e), 0);
+	p = vswap_partition_find(swp_offset(e));
+	atomic_set(&p->ref[swp_offset(e) & VSWAP_PARTITION_MASK],
+		   (int)(VSWAP_REF_PIN | (VSWAP_REF_COUNT - 1)));
+	ASSERT_EQ(vswap_dup(e, 1), 0);
+	ASSERT_EQ(vswap_dup(e, 1), -EOVERFLOW);
+	ASSERT_EQ(vswap_count(e), VSWAP_REF_COUNT);
+	atomic_set(&p->ref[swp_offset(e) & VSWAP_PARTITION_MASK],
+		   (int)VSWAP_REF_PIN);
+	vswap_cache_unpin(e, 1);
+	return instance_down();
+}
+
+static bool test_put_underflow_warns(void)
+{
+	swp_entry_t e;
+
+	ASSERT(instance_up());
+	ASSERT_EQ(vswap_alloc(0, 0, &e), 0);
+	vswap_put(e, 1);			/* no count to drop */
+	ASSERT_EQ(model_warnings, 1);
+	ASSERT(vswap_cache_pinned(e));		/* and nothing changed */
+	vswap_cache_unpin(e, 1);
+	model_warnings = 0;
+	return instance_down();
+}
+
+static bool test_zero_page(void)
+{
+	struct vswap_backing b;
+	struct folio *f = NULL;
+	struct mzswap_stats zs;
+	swp_entry_t e;
+
+	ASSERT(instance_up());
+	f = page_of(0, 0);
+	ASSERT(swap_out(f, 0, VSWAP_ALLOW_ALL, &e, &b));
+	ASSERT_EQ(b.type, VSWAP_ZERO);
+	mzswap_stats(&zs);
+	ASSERT_EQ(zs.objs, 0);
+	ASSERT_EQ(mdisk_used(disk0), 0);
+	ASSERT(read_back(e, f));
+	/* Zero pages need no backend even when the policy allows none. */
+	vswap_put(e, 1);
+	ASSERT(swap_out(f, 0, 0, &e, &b));
+	ASSERT_EQ(b.type, VSWAP_ZERO);
+	vswap_put(e, 1);
+	folio_put(f);
+	return instance_down();
+}
+
+static bool test_zswap_backing(void)
+{
+	struct vswap_backing b;
+	struct mzswap_stats zs;
+	struct folio *f;
+	swp_entry_t e;
+
+	ASSERT(instance_up());
+	f = page_of(1, 3);
+	ASSERT(swap_out(f, 0, VSWAP_ALLOW_ALL, &e, &b));
+	ASSERT_EQ(b.type, VSWAP_ZSWAP);
+	ASSERT_EQ(vswap_nr_entries(VSWAP_ZSWAP), 1);
+	mzswap_stats(&zs);
+	ASSERT_EQ(zs.objs, 1);
+	ASSERT_EQ(mdisk_used(disk0), 0);	/* no disk slot pinned */
+	ASSERT(read_back(e, f));
+	vswap_put(e, 1);
+	mzswap_stats(&zs);
+	ASSERT_EQ(zs.objs, 0);
+	ASSERT_EQ(vswap_nr_entries(VSWAP_ZSWAP), 0);
+	folio_put(f);
+	return instance_down();
+}
+
+static bool test_phys_backing_and_rmap(void)
+{
+	struct vswap_rmap_cluster *c;
+	struct vswap_backing b;
+	struct folio *f;
+	swp_entry_t e;
+
+	ASSERT(instance_up());
+	f = page_of(2, 7);
+	ASSERT(swap_out(f, 0, VSWAP_ALLOW_ALL, &e, &b));
+	ASSERT_EQ(b.type, VSWAP_PHYS);		/* LZ4 declined it */
+	ASSERT_EQ(swp_type(b.phys), 0);
+	ASSERT_EQ(mdisk_used(disk0), 1);
+	c = xa_load(&vswap_rmap[0], swp_offset(b.phys) >> VSWAP_RMAP_SHIFT);
+	ASSERT(c);
+	ASSERT_EQ(c->vslot[swp_offset(b.phys) & VSWAP_RMAP_MASK],
+		  swp_offset(e));
+	ASSERT_EQ(atomic_long_read(&vswap_nr_rmap_clusters), 1);
+	ASSERT(read_back(e, f));
+	vswap_put(e, 1);
+	ASSERT_EQ(mdisk_used(disk0), 0);
+	ASSERT(xa_empty(&vswap_rmap[0]));
+	ASSERT_EQ(atomic_long_read(&vswap_nr_rmap_clusters), 0);
+	folio_put(f);
+	return instance_down();
+}
+
+static bool test_folio_backing(void)
+{
+	struct vswap_backing none = { .type = VSWAP_NONE }, b;
+	struct folio *f, *g;
+	swp_entry_t e;
+
+	ASSERT(instance_up());
+	f = page_of(2, 1);
+	ASSERT_EQ(vswap_alloc(0, 0, &e), 0);
+	b.type = VSWAP_FOLIO;
+	b.folio = f;
+	folio_get(f);				/* the backing's reference */
+	ASSERT_EQ(vswap_backing_switch(e, &none, &b), 0);
+	ASSERT_EQ(vswap_dup(e, 1), 0);
+	vswap_cache_unpin(e, 1);
+	g = vswap_folio_get(e);
+	ASSERT(g == f);
+	ASSERT_EQ(atomic_read(&f->_refcount), 3);
+	folio_put(g);
+	ASSERT(read_back(e, f));
+	vswap_put(e, 1);			/* frees the slot's reference */
+	ASSERT_EQ(atomic_read(&f->_refcount), 1);
+	ASSERT(vswap_folio_get(e) == NULL);
+	folio_put(f);
+	return instance_down();
+}
+
+static bool test_switch_checks_old(void)
+{
+	struct vswap_backing none = { .type = VSWAP_NONE };
+	struct vswap_backing zero = { .type = VSWAP_ZERO };
+	swp_entry_t e;
+
+	ASSERT(instance_up());
+	ASSERT_EQ(vswap_alloc(0, 0, &e), 0);
+	ASSERT_EQ(vswap_backing_switch(e, &zero, &none), -EAGAIN);
+	ASSERT_EQ(vswap_backing_switch(e, &none, &zero), 0);
+	ASSERT_EQ(vswap_backing_switch(e, &none, &zero), -EAGAIN);
+	vswap_cache_unpin(e, 1);
+	ASSERT_EQ(vswap_nr_entries(VSWAP_ZERO), 0);
+	return instance_down();
+}
+
+static unsigned int policy_no_zswap_for_7(unsigned short memcg_id)
+{
+	return memcg_id == 7 ? VSWAP_ALLOW_ALL & ~BIT(VSWAP_ZSWAP) :
+			       VSWAP_ALLOW_ALL;
+}
+
+static bool test_policy_forbids_zswap(void)
+{
+	struct vswap_backing b;
+	struct folio *f;
+	swp_entry_t e1, e2;
+
+	ASSERT(instance_up());
+	vswap_policy_set(policy_no_zswap_for_7);
+	f = page_of(1, 9);
+	ASSERT(swap_out(f, 7, VSWAP_ALLOW_ALL, &e1, &b));
+	ASSERT_EQ(b.type, VSWAP_PHYS);		/* compressible, yet disk */
+	ASSERT(swap_out(f, 8, VSWAP_ALLOW_ALL, &e2, &b));
+	ASSERT_EQ(b.type, VSWAP_ZSWAP);
+	ASSERT(read_back(e1, f));
+	ASSERT(read_back(e2, f));
+	vswap_put(e1, 1);
+	vswap_put(e2, 1);
+	vswap_policy_set(NULL);
+	folio_put(f);
+	return instance_down();
+}
+
+static unsigned int policy_far_only(unsigned short memcg_id)
+{
+	return BIT(VSWAP_EXT);
+}
+
+static bool test_external_backend(void)
+{
+	struct vswap_backing b, far;
+	struct folio *f;
+	swp_entry_t e;
+
+	ASSERT(instance_up());
+	ASSERT_EQ(vswap_backend_register(&mfar_ops), 0);
+	ASSERT_EQ(vswap_backend_register(&mfar_ops), -EBUSY);
+	vswap_policy_set(policy_far_only);
+	f = page_of(2, 11);
+	ASSERT(swap_out(f, 3, VSWAP_ALLOW_ALL, &e, &b));
+	ASSERT_EQ(b.type, VSWAP_EXT);
+	ASSERT_EQ(mfar_objs(), 1);
+	ASSERT(read_back(e, f));
+	ASSERT_EQ(vswap_backend_unregister(&mfar_ops), -EBUSY);
+	/* Move it to disk, then the backend can go. */
+	vswap_policy_set(NULL);
+	far = b;
+	ASSERT_EQ(vswap_move(e, &far, BIT(VSWAP_PHYS), -1), 0);
+	ASSERT(vswap_lookup(e, &b));
+	ASSERT_EQ(b.type, VSWAP_PHYS);
+	ASSERT_EQ(mfar_objs(), 0);
+	ASSERT_EQ(vswap_backend_unregister(&mfar_ops), 0);
+	ASSERT(read_back(e, f));
+	vswap_put(e, 1);
+	folio_put(f);
+	return instance_down();
+}
+
+static bool test_move_zswap_to_phys(void)
+{
+	struct vswap_backing b, old;
+	struct mzswap_stats zs;
+	struct folio *f;
+	swp_entry_t e;
+
+	ASSERT(instance_up());
+	f = page_of(1, 2);
+	ASSERT(swap_out(f, 0, VSWAP_ALLOW_ALL, &e, &b));
+	ASSERT_EQ(b.type, VSWAP_ZSWAP);
+	old = b;
+	/* Writeback: ZSWAP -> PHYS without touching the "page table". */
+	ASSERT_EQ(vswap_move(e, &old, VSWAP_ALLOW_ALL & ~BIT(VSWAP_FOLIO), -1),
+		  0);
+	ASSERT(vswap_lookup(e, &b));
+	ASSERT_EQ(b.type, VSWAP_PHYS);
+	mzswap_stats(&zs);
+	ASSERT_EQ(zs.objs, 0);
+	ASSERT_EQ(vswap_count(e), 1);
+	/* Moving from the old backing again is stale. */
+	ASSERT_EQ(vswap_move(e, &old, VSWAP_ALLOW_ALL, -1), -ESTALE);
+	/* A pinned slot is busy. */
+	ASSERT_EQ(vswap_cache_pin(e), 0);
+	ASSERT_EQ(vswap_move(e, &b, BIT(VSWAP_FOLIO), -1), -EEXIST);
+	vswap_cache_unpin(e, 1);
+	ASSERT(read_back(e, f));
+	vswap_put(e, 1);
+	folio_put(f);
+	return instance_down();
+}
+
+#define NR_SWAPOFF 1500
+
+static bool test_swapoff_to_memory(void)
+{
+	static swp_entry_t e[NR_SWAPOFF];
+	struct vswap_backing b;
+	struct folio *f[8];
+	int i;
+
+	ASSERT(instance_up());
+	for (i = 0; i < 8; i++)
+		f[i] = page_of(2, i);
+	for (i = 0; i < NR_SWAPOFF; i++) {
+		ASSERT(swap_out(f[i % 8], i % 3, BIT(VSWAP_PHYS), &e[i], &b));
+		ASSERT_EQ(swp_type(b.phys), 0);
+	}
+	ASSERT_EQ(mdisk_used(disk0), NR_SWAPOFF);
+	disk0->writeok = false;
+	ASSERT_EQ(vswap_swapoff(0, BIT(VSWAP_FOLIO)), NR_SWAPOFF);
+	ASSERT_EQ(mdisk_used(disk0), 0);
+	ASSERT(xa_empty(&vswap_rmap[0]));
+	ASSERT_EQ(vswap_nr_entries(VSWAP_FOLIO), NR_SWAPOFF);
+	for (i = 0; i < NR_SWAPOFF; i++) {
+		ASSERT(vswap_lookup(e[i], &b));
+		ASSERT_EQ(b.type, VSWAP_FOLIO);
+		ASSERT_EQ(vswap_memcg_id(e[i]), i % 3);
+		ASSERT(read_back(e[i], f[i % 8]));
+		vswap_put(e[i], 1);
+	}
+	for (i = 0; i < 8; i++)
+		folio_put(f[i]);
+	return instance_down();
+}
+
+static bool test_swapoff_to_other_device(void)
+{
+	static swp_entry_t e[600];
+	struct vswap_backing b;
+	struct folio *f;
+	int i;
+
+	ASSERT(instance_up());
+	f = page_of(2, 99);
+	for (i = 0; i < 600; i++)
+		ASSERT(swap_out(f, 0, BIT(VSWAP_PHYS), &e[i], &b));
+	disk0->writeok = false;
+	ASSERT_EQ(vswap_swapoff(0, BIT(VSWAP_PHYS)), 600);
+	ASSERT_EQ(mdisk_used(disk0), 0);
+	ASSERT_EQ(mdisk_used(disk1), 600);
+	for (i = 0; i < 600; i++) {
+		ASSERT(vswap_lookup(e[i], &b));
+		ASSERT_EQ(swp_type(b.phys), 1);
+		ASSERT(read_back(e[i], f));
+	}
+	for (i = 0; i < 600; i++)
+		vswap_put(e[i], 1);
+	ASSERT_EQ(mdisk_used(disk1), 0);
+	folio_put(f);
+	return instance_down();
+}
+
+static bool test_swapoff_no_room(void)
+{
+	struct vswap_backing b;
+	struct folio *f;
+	swp_entry_t e;
+
+	ASSERT(instance_up());
+	f = page_of(2, 5);
+	ASSERT(swap_out(f, 0, BIT(VSWAP_PHYS), &e, &b));
+	disk0->writeok = false;
+	disk1->writeok = false;
+	/* Nowhere to go: fails, and the data stays where it was. */
+	ASSERT_EQ(vswap_swapoff(0, BIT(VSWAP_PHYS)), -ENOSPC);
+	ASSERT_EQ(mdisk_used(disk0), 1);
+	ASSERT(read_back(e, f));
+	vswap_put(e, 1);
+	folio_put(f);
+	return instance_down();
+}
+
+static bool test_orders(void)
+{
+	swp_entry_t e, mid, big1, big2;
+
+	ASSERT(instance_up());
+	ASSERT_EQ(vswap_alloc(0, 0, &e), 0);
+	ASSERT_EQ(vswap_alloc(0, 3, &mid), 0);
+	ASSERT_EQ(swp_offset(mid) % 8, 0);
+	ASSERT_EQ(vswap_dup(mid, 8), 0);
+	vswap_cache_unpin(mid, 8);
+	ASSERT_EQ(vswap_count(mid), 1);
+	vswap_put(mid, 8);			/* batched range free */
+	ASSERT_EQ(vswap_nr_entries(VSWAP_NONE), 1);
+	ASSERT_EQ(vswap_alloc(0, VSWAP_PARTITION_SHIFT + 1, &big1), -EINVAL);
+	ASSERT_EQ(vswap_alloc(0, VSWAP_PARTITION_SHIFT, &big1), 0);
+	ASSERT_EQ(swp_offset(big1) % VSWAP_PARTITION_SLOTS, 0);
+	ASSERT_EQ(vswap_alloc(0, VSWAP_PARTITION_SHIFT, &big2), 0);
+	ASSERT(swp_offset(big1) != swp_offset(big2));
+	ASSERT_EQ(atomic_long_read(&vswap_nr_partitions), 3);
+	/* A whole partition is freed as soon as its run is. */
+	vswap_cache_unpin(big1, VSWAP_PARTITION_SLOTS);
+	ASSERT_EQ(atomic_long_read(&vswap_nr_partitions), 2);
+	vswap_cache_unpin(big2, VSWAP_PARTITION_SLOTS);
+	vswap_cache_unpin(e, 1);
+	ASSERT_EQ(vswap_nr_entries(VSWAP_NONE), 0);
+	return instance_down();
+}
+
+#define NR_LIFE 2000
+
+static bool test_partition_lifecycle(void)
+{
+	static swp_entry_t e[NR_LIFE];
+	struct model_mem m0, m1;
+	int i;
+
+	ASSERT(instance_up());
+	model_mem_read(&m0);
+	for (i = 0; i < NR_LIFE; i++)
+		ASSERT_EQ(vswap_alloc(0, 0, &e[i]), 0);
+	ASSERT_EQ(atomic_long_read(&vswap_nr_partitions),
+		  (NR_LIFE + VSWAP_PARTITION_SLOTS - 1) /
+		  VSWAP_PARTITION_SLOTS);
+	/* Free every other slot: partitions stay, become partial. */
+	for (i = 0; i < NR_LIFE; i += 2)
+		vswap_cache_unpin(e[i], 1);
+	ASSERT(!list_empty(&vswap_partial_list));
+	/* New allocations reuse the holes instead of new partitions. */
+	for (i = 0; i < NR_LIFE; i += 2)
+		ASSERT_EQ(vswap_alloc(0, 0, &e[i]), 0);
+	ASSERT_EQ(atomic_long_read(&vswap_nr_partitions),
+		  (NR_LIFE + VSWAP_PARTITION_SLOTS - 1) /
+		  VSWAP_PARTITION_SLOTS);
+	for (i = 0; i < NR_LIFE; i++)
+		vswap_cache_unpin(e[i], 1);
+	/* Only the CPU's current partition is left, and shrink frees it. */
+	ASSERT_EQ(atomic_long_read(&vswap_nr_partitions), 1);
+	vswap_shrink();
+	ASSERT_EQ(atomic_long_read(&vswap_nr_partitions), 0);
+	ASSERT_EQ(vswap_metadata_bytes(), 0);
+	rcu_barrier();
+	model_mem_read(&m1);
+	ASSERT(m1.bytes <= m0.bytes);
+	return instance_down();
+}
+
+static bool test_virtual_space_exhausted(void)
+{
+	swp_entry_t e[2 * VSWAP_PARTITION_SLOTS + 1];
+	int i;
+
+	ASSERT(instance_up());
+	vswap_partition_limit = 3;		/* ids 1 and 2 */
+	for (i = 0; i < 2 * VSWAP_PARTITION_SLOTS; i++)
+		ASSERT_EQ(vswap_alloc(0, 0, &e[i]), 0);
+	ASSERT_EQ(vswap_alloc(0, 0, &e[i]), -ENOMEM);
+	vswap_partition_limit = VSWAP_MAX_PARTITIONS;
+	for (i = 0; i < 2 * VSWAP_PARTITION_SLOTS; i++)
+		vswap_cache_unpin(e[i], 1);
+	return instance_down();
+}
+
+/* Fail each allocation in turn: the result is an error or success, never
+ * a leak or a warning. */
+static bool test_alloc_failures(void)
+{
+	struct vswap_backing none = { .type = VSWAP_NONE }, b;
+	struct folio *f;
+	swp_entry_t e;
+	int n, err, seen_fail = 0;
+
+	ASSERT(instance_up());
+	f = page_of(2, 1);
+	for (n = 0; n < 12; n++) {
+		vswap_shrink();
+		model_fail_nth(n);
+		err = vswap_alloc(0, 0, &e);
+		if (err) {
+			ASSERT_EQ(err, -ENOMEM);
+			seen_fail++;
+			continue;
+		}
+		err = vswap_backing_store(e, f, BIT(VSWAP_PHYS), -1, &b);
+		if (err) {
+			ASSERT_EQ(err, -ENOMEM);	/* rmap cluster */
+			ASSERT_EQ(mdisk_used(disk0), 0);
+			seen_fail++;
+		} else {
+			ASSERT_EQ(vswap_backing_switch(e, &none, &b), 0);
+		}
+		vswap_cache_unpin(e, 1);
+		ASSERT_EQ(mdisk_used(disk0), 0);
+	}
+	model_fail_off();
+	ASSERT(seen_fail >= 4);	/* header, 3 arrays, xa node, rmap... */
+	folio_put(f);
+	return instance_down();
+}
+
+static bool test_disk_write_failure(void)
+{
+	struct vswap_backing b;
+	struct folio *f;
+	swp_entry_t e;
+
+	ASSERT(instance_up());
+	f = page_of(2, 4);
+	ASSERT_EQ(vswap_alloc(0, 0, &e), 0);
+	disk0->fail_write_nth = 0;
+	ASSERT_EQ(vswap_backing_store(e, f, BIT(VSWAP_PHYS), -1, &b), -EIO);
+	ASSERT_EQ(mdisk_used(disk0), 0);
+	ASSERT(xa_empty(&vswap_rmap[0]));
+	ASSERT(vswap_lookup(e, &b));
+	ASSERT_EQ(b.type, VSWAP_NONE);		/* nothing half-installed */
+	vswap_cache_unpin(e, 1);
+	folio_put(f);
+	return instance_down();
+}
+
+static bool test_move_failure_keeps_data(void)
+{
+	struct vswap_backing b, old;
+	struct folio *f;
+	swp_entry_t e;
+
+	ASSERT(instance_up());
+	f = page_of(1, 8);
+	ASSERT(swap_out(f, 0, VSWAP_ALLOW_ALL, &e, &b));
+	old = b;
+	disk0->fail_write_nth = 0;
+	disk1->writeok = false;
+	ASSERT_EQ(vswap_move(e, &old, BIT(VSWAP_PHYS), -1), -EIO);
+	ASSERT(vswap_lookup(e, &b));
+	ASSERT_EQ(b.type, VSWAP_ZSWAP);
+	model_fail_nth(0);			/* the bounce folio */
+	ASSERT_EQ(vswap_move(e, &old, BIT(VSWAP_PHYS), -1), -ENOMEM);
+	ASSERT(!vswap_cache_pinned(e));
+	ASSERT(read_back(e, f));
+	vswap_put(e, 1);
+	folio_put(f);
+	return instance_down();
+}
+
+static bool test_pcpu_partitions(void)
+{
+	swp_entry_t a, b;
+	int cpu = model_self.cpu;
+
+	ASSERT(instance_up());
+	ASSERT_EQ(vswap_alloc(0, 0, &a), 0);
+	model_self.cpu = (cpu + 1) % MODEL_NR_CPUS;
+	ASSERT_EQ(vswap_alloc(0, 0, &b), 0);
+	/* Two CPUs, two partitions: no shared cache line on the fast path. */
+	ASSERT(swp_offset(a) >> VSWAP_PARTITION_SHIFT !=
+	       swp_offset(b) >> VSWAP_PARTITION_SHIFT);
+	model_self.cpu = cpu;
+	vswap_cache_unpin(a, 1);
+	vswap_cache_unpin(b, 1);
+	ASSERT_EQ(atomic_long_read(&vswap_nr_partitions), 2);
+	return instance_down();
+}
+
+static const struct model_test tests[] = {
+	TEST(test_descriptor_size),
+	TEST(test_word_encoding),
+	TEST(test_alloc_pin_free),
+	TEST(test_count_and_pin),
+	TEST(test_count_overflow),
+	TEST(test_put_underflow_warns),
+	TEST(test_zero_page),
+	TEST(test_zswap_backing),
+	TEST(test_phys_backing_and_rmap),
+	TEST(test_folio_backing),
+	TEST(test_switch_checks_old),
+	TEST(test_policy_forbids_zswap),
+	TEST(test_external_backend),
+	TEST(test_move_zswap_to_phys),
+	TEST(test_swapoff_to_memory),
+	TEST(test_swapoff_to_other_device),
+	TEST(test_swapoff_no_room),
+	TEST(test_orders),
+	TEST(test_partition_lifecycle),
+	TEST(test_virtual_space_exhausted),
+	TEST(test_alloc_failures),
+	TEST(test_disk_write_failure),
+	TEST(test_move_failure_keeps_data),
+	TEST(test_pcpu_partitions),
+};
+
+int main(void)
+{
+	unsigned int i, n = sizeof(tests) / sizeof(tests[0]), failed = 0;
+
+	model_thread_start("unit", 0);
+	printf("TAP version 13\n1..%u\n", n);
+	for (i = 0; i < n; i++) {
+		bool ok = tests[i].fn();
+
+		if (!ok) {
+			failed++;
+			/* Leave a clean slate for the next test. */
+			model_fail_off();
+		}
+		printf("%sok %u - unit: %s\n", ok ? "" : "not ", i + 1,
+		       tests[i].name);
+		fflush(stdout);
+	}
+	model_thread_end();
+	return failed ? 1 : 0;
+}
