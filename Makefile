@@ -5,8 +5,6 @@
 # installs the Debian packages it needs (scripts/ensure-packages).
 
 KERNEL ?= vswap
-# The kernel `make run` boots: vswap once CONFIG_VIRTUAL_SWAP exists.
-RUN_KERNEL ?= novswap
 QUICK ?=
 
 .PHONY: help run check check-debug kernels kernels-debug model bench shell \
@@ -29,8 +27,8 @@ help:
 	@echo '  distclean       remove all of build/'
 
 run:
-	@kernel/scripts/build-kernel $(RUN_KERNEL)
-	@selftests/guest-run -k $(RUN_KERNEL) -m 512M -d 1 -t 600 -n run \
+	@kernel/scripts/build-kernel vswap
+	@selftests/guest-run -k vswap -m 512M -d 1 -t 600 -n run \
 		--job selftests/jobs/pageswap-demo.sh
 
 check:

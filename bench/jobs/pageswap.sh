@@ -1,0 +1,40 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# One repetition of the pageswap scenario, run in the guest by bench/run,
+# which sets these first:
+#   BACKEND  zswap (zswap in front of a disk) or disk (zswap off)
+#   WORKERS  stress-ng --pageswap workers
+#   OPS      bogo operations to run (a fixed amount of work)
+#   LIMIT    memory.max of the cgroup the workers run in
+# It prints one line "RESULT key=value ..." that bench/run parses.
+. /lib/vtest.sh
+swap_on_disks 1
+case "$BACKEND" in
+zswap) zswap on ;;
+disk) zswap off ;;
+*) echo "unknown BACKEND '$BACKEND'"; exit 1 ;;
+esac
+cg=/sys/fs/cgroup/bench
+mkdir $cg
+echo "$LIMIT" >$cg/memory.max
+keys="pswpout pswpin zswpout zswpin zswpwb swpout_zero"
+for k in $keys; do eval "b_$k=$(vmstat $k)"; done
+{
+	sh -c "echo \$\$ >$cg/cgroup.procs; exec stress-ng --pageswap $WORKERS \
+		--pageswap-ops $OPS --metrics-brief"
+	echo $? >/tmp/rc
+} >/tmp/out 2>&1
+rc=$(cat /tmp/rc)
+cat /tmp/out
+[ "$rc" -eq 0 ] || exit 1
+# stress-ng's metrics line: name, bogo ops, real, usr, sys, ops/s, ops/s
+line=$(grep -E 'metrc: \[[0-9]+\] pageswap +[0-9]+ +[0-9.]+ ' /tmp/out |
+	head -1 | sed 's/.*pageswap//')
+set -- $line
+res="RESULT ops=$1 real=$2 usr=$3 sys=$4 ops_per_s=$5"
+for k in $keys; do
+	eval "b=\$b_$k"
+	res="$res $k=$(( $(vmstat $k) - b ))"
+done
+echo "$res"
