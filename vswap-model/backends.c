@@ -158,6 +158,13 @@ void vswap_phys_release(swp_entry_t phys)
 		mdisk_free_slot(d, swp_offset(phys));
 }
 
+long vswap_phys_used(int type)
+{
+	struct mdisk *d = model_disks[type];
+
+	return d ? mdisk_used(d) : 0;
+}
+
 /* zswap-like pool: LZ4, rejects what does not compress below 3/4 page. */
 
 struct mzswap_obj {

@@ -1270,7 +1270,9 @@ static unsigned int vswap_rmap_gather(int type, unsigned long *pos,
  *
  * Walks the device's reverse map in device order and moves each slot's
  * data away.  No page table is visited.  Loops until the device holds
- * nothing, waiting for slots that are pinned by I/O in flight.
+ * nothing (vswap_phys_used() is zero), waiting for slots pinned by I/O in
+ * flight and for stores that allocated a device slot before writes were
+ * stopped.
  *
  * Context: process context, may sleep.
  * Return: the number of slots moved, -EINTR on a fatal signal, or the error
@@ -1289,11 +1291,20 @@ long vswap_swapoff(int type, unsigned int allowed)
 	might_sleep();
 	if (type < 0 || type >= MAX_SWAPFILES)
 		return -EINVAL;
-	while (!xa_empty(&vswap_rmap[type])) {
+	for (;;) {
 		n = vswap_rmap_gather(type, &pos, refs, VSWAP_MOVE_BATCH);
 		if (!n) {
-			/* A pass is over; back off if slots were busy. */
-			if (busy)
+			/*
+			 * A pass is over.  The device counts slots from
+			 * allocation on, the reverse map only once a store
+			 * has inserted them: wait for both to be empty, so a
+			 * store in flight when writes were stopped is moved
+			 * too.
+			 */
+			if (xa_empty(&vswap_rmap[type]) &&
+			    !vswap_phys_used(type))
+				break;
+			if (busy || xa_empty(&vswap_rmap[type]))
 				schedule_timeout_uninterruptible(1);
 			busy = false;
 			pos = 0;

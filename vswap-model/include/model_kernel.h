@@ -374,7 +374,7 @@ struct xarray {
 
 static inline void *xa_mk_internal(long v)
 {
-	return (void *)((v << 2) | 2);
+	return (void *)(((unsigned long)v << 2) | 2);
 }
 
 static inline bool xa_is_err(const void *entry)

@@ -127,6 +127,7 @@ int vswap_phys_store(struct folio *folio, unsigned short memcg_id,
 		     int exclude_type, swp_entry_t *phys);
 int vswap_phys_load(swp_entry_t phys, struct folio *folio);
 void vswap_phys_release(swp_entry_t phys);
+long vswap_phys_used(int type);
 
 #else /* !CONFIG_VIRTUAL_SWAP */
 
