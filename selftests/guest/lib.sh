@@ -54,3 +54,15 @@ expect_same() {
 	[ "$now" -eq "$2" ] || fail "$1 changed ($2 -> $now)"
 	echo "$1: unchanged at $now"
 }
+
+# with_zswap on|off CMD...: run CMD with zswap switched on or off, then
+# switch it back on (the guest's default); returns CMD's status
+with_zswap() {
+	local rc
+	zswap "$1"
+	shift
+	"$@"
+	rc=$?
+	zswap on
+	return $rc
+}

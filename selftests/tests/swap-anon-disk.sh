@@ -5,14 +5,10 @@
 . /lib/vtest.sh
 need_disks 1
 swap_on_disks 1
-zswap off
 p=$(vmstat pswpout)
 pin=$(vmstat pswpin)
 z=$(vmstat zswpout)
-swap_verify -m anon -s 64
-rc=$?
-zswap on
-[ $rc -eq 0 ] || fail "data verification"
+with_zswap off swap_verify -m anon -s 64 || fail "data verification"
 expect_grew pswpout "$p"
 expect_grew pswpin "$pin"
 expect_same zswpout "$z"

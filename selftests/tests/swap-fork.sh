@@ -5,10 +5,5 @@
 . /lib/vtest.sh
 need_disks 1
 swap_on_disks 1
-zswap on
-swap_verify -m fork -s 48 || fail "data verification (zswap)"
-zswap off
-swap_verify -m fork -s 48
-rc=$?
-zswap on
-[ $rc -eq 0 ] || fail "data verification (disk)"
+with_zswap on swap_verify -m fork -s 48 || fail "data verification (zswap)"
+with_zswap off swap_verify -m fork -s 48 || fail "data verification (disk)"

@@ -4,10 +4,5 @@
 . /lib/vtest.sh
 need_disks 1
 swap_on_disks 1
-zswap on
-swap_verify -m shmem -s 64 || fail "data verification (zswap)"
-zswap off
-swap_verify -m shmem -s 64
-rc=$?
-zswap on
-[ $rc -eq 0 ] || fail "data verification (disk)"
+with_zswap on swap_verify -m shmem -s 64 || fail "data verification (zswap)"
+with_zswap off swap_verify -m shmem -s 64 || fail "data verification (disk)"
