@@ -115,9 +115,22 @@ static atomic_long_t vswap_ext_nr;
 
 static unsigned int (*vswap_policy)(unsigned short memcg_id);
 
-static atomic_long_t vswap_nr_type[VSWAP_NR_TYPES];
+/*
+ * Entries per backing type.  Per CPU, so that allocation and free on two
+ * CPUs share no cache line; atomic, because a task may migrate between
+ * reading the pointer and adding.  Summed by vswap_nr_entries().
+ */
+struct vswap_stat {
+	atomic_long_t nr[VSWAP_NR_TYPES];
+};
+static DEFINE_PER_CPU(struct vswap_stat, vswap_stat);
 static atomic_long_t vswap_nr_partitions;
 static atomic_long_t vswap_nr_rmap_clusters;
+
+static inline void vswap_stat_add(enum vswap_type type, long n)
+{
+	atomic_long_add(n, &raw_cpu_ptr(&vswap_stat)->nr[type]);
+}
 
 /* Slots released per lock round trip in vswap_put(). */
 #define VSWAP_FREE_BATCH	16
@@ -353,8 +366,9 @@ static int __vswap_partition_take(struct vswap_partition *p, unsigned int nr,
 	start = ALIGN(p->next, nr) & VSWAP_PARTITION_MASK;
 	for (n = 0; n < VSWAP_PARTITION_SLOTS; n += nr) {
 		i = (start + n) & VSWAP_PARTITION_MASK;
+		/* Live words change by cmpxchg without the lock. */
 		for (j = 0; j < nr; j++)
-			if (p->backend[i + j] != VSWAP_WORD_FREE)
+			if (READ_ONCE(p->backend[i + j]) != VSWAP_WORD_FREE)
 				break;
 		if (j < nr)
 			continue;
@@ -434,7 +448,7 @@ static int vswap_alloc_partition(unsigned short memcg_id, swp_entry_t *entry)
 	VM_WARN_ON_ONCE(i != 0);
 	p->state = VSWAP_P_FULL;
 	spin_unlock(&p->lock);
-	atomic_long_add(VSWAP_PARTITION_SLOTS, &vswap_nr_type[VSWAP_NONE]);
+	vswap_stat_add(VSWAP_NONE, VSWAP_PARTITION_SLOTS);
 	*entry = vswap_entry((unsigned long)p->id << VSWAP_PARTITION_SHIFT);
 	return 0;
 }
@@ -479,8 +493,7 @@ int vswap_alloc(unsigned short memcg_id, unsigned int order,
 				if (i >= 0) {
 					spin_unlock(&p->lock);
 					rcu_read_unlock();
-					atomic_long_add(nr,
-						&vswap_nr_type[VSWAP_NONE]);
+					vswap_stat_add(VSWAP_NONE, nr);
 					*entry = vswap_entry(((unsigned long)p->id <<
 						VSWAP_PARTITION_SHIFT) + i);
 					return 0;
@@ -555,7 +568,7 @@ static void vswap_slots_free(struct vswap_partition *p,
 
 	spin_lock(&p->lock);
 	for (i = 0; i < n; i++) {
-		old[i] = p->backend[idx[i]];
+		old[i] = READ_ONCE(p->backend[idx[i]]);
 		VM_WARN_ON_ONCE(atomic_read(&p->ref[idx[i]]));
 		/* Pairs with READ_ONCE() in lookups: the slot is free. */
 		WRITE_ONCE(p->backend[idx[i]], VSWAP_WORD_FREE);
@@ -1086,7 +1099,7 @@ static void vswap_word_release(unsigned long slot, unsigned long word)
 
 	if (WARN_ON_ONCE(!vswap_word_decode(word, &b)))
 		return;
-	atomic_long_dec(&vswap_nr_type[b.type]);
+	vswap_stat_add(b.type, -1);
 	vswap_backing_release(vswap_entry(slot), &b);
 }
 
@@ -1124,8 +1137,8 @@ int vswap_backing_switch(swp_entry_t entry, const struct vswap_backing *old,
 	 * data before the switch, pairing with READ_ONCE() in lookups.
 	 */
 	if (cmpxchg(&p->backend[slot & VSWAP_PARTITION_MASK], ow, nw) == ow) {
-		atomic_long_dec(&vswap_nr_type[old->type]);
-		atomic_long_inc(&vswap_nr_type[new->type]);
+		vswap_stat_add(old->type, -1);
+		vswap_stat_add(new->type, 1);
 		err = 0;
 	} else {
 		err = vswap_word_read(slot) == VSWAP_WORD_FREE ? -ENOENT :
@@ -1406,9 +1419,14 @@ void vswap_policy_set(unsigned int (*policy)(unsigned short memcg_id))
  */
 unsigned long vswap_nr_entries(enum vswap_type type)
 {
+	long sum = 0;
+	int cpu;
+
 	if (type >= VSWAP_NR_TYPES)
 		return 0;
-	return max(0L, atomic_long_read(&vswap_nr_type[type]));
+	for_each_possible_cpu(cpu)
+		sum += atomic_long_read(&per_cpu_ptr(&vswap_stat, cpu)->nr[type]);
+	return max(0L, sum);
 }
 
 /**
@@ -1464,7 +1482,7 @@ void vswap_shrink(void)
  */
 int vswap_init(void)
 {
-	int i;
+	int cpu, i;
 
 	vswap_partition_cache = KMEM_CACHE(vswap_partition, 0);
 	vswap_rmap_cache = KMEM_CACHE(vswap_rmap_cluster, 0);
@@ -1477,8 +1495,10 @@ int vswap_init(void)
 	}
 	for (i = 0; i < MAX_SWAPFILES; i++)
 		xa_init(&vswap_rmap[i]);
-	for (i = 0; i < VSWAP_NR_TYPES; i++)
-		atomic_long_set(&vswap_nr_type[i], 0);
+	for_each_possible_cpu(cpu)
+		for (i = 0; i < VSWAP_NR_TYPES; i++)
+			atomic_long_set(&per_cpu_ptr(&vswap_stat, cpu)->nr[i],
+					0);
 	atomic_long_set(&vswap_ext_nr, 0);
 	vswap_policy = NULL;
 	vswap_ext_ops = NULL;

@@ -158,6 +158,7 @@ void model_thread_end(void);
 #define DEFINE_PER_CPU(type, name)	__typeof__(type) name[MODEL_NR_CPUS]
 #define per_cpu_ptr(ptr, cpu)		(&(*(ptr))[(cpu)])
 #define this_cpu_ptr(ptr)		per_cpu_ptr(ptr, model_self.cpu)
+#define raw_cpu_ptr(ptr)		per_cpu_ptr(ptr, model_self.cpu)
 
 void __might_sleep(const char *file, int line);
 #define might_sleep()	__might_sleep(__FILE__, __LINE__)

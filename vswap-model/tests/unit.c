@@ -13,6 +13,7 @@
 #include "../../kernel/mm/vswap.c"
 #include "../backends.h"
 #include "harness.h"
+#include <time.h>
 
 static struct mdisk *disk0, *disk1;
 
@@ -443,7 +444,14 @@ static bool test_move_zswap_to_phys(void)
 	return instance_down();
 }
 
+#ifdef MODEL_TSAN
+/* Under TSan each move costs milliseconds (README.md, ThreadSanitizer). */
+#define NR_SWAPOFF 40
+#define NR_SWAPOFF2 40
+#else
 #define NR_SWAPOFF 1500
+#define NR_SWAPOFF2 600
+#endif
 
 static bool test_swapoff_to_memory(void)
 {
@@ -479,25 +487,25 @@ static bool test_swapoff_to_memory(void)
 
 static bool test_swapoff_to_other_device(void)
 {
-	static swp_entry_t e[600];
+	static swp_entry_t e[NR_SWAPOFF2];
 	struct vswap_backing b;
 	struct folio *f;
 	int i;
 
 	ASSERT(instance_up());
 	f = page_of(2, 99);
-	for (i = 0; i < 600; i++)
+	for (i = 0; i < NR_SWAPOFF2; i++)
 		ASSERT(swap_out(f, 0, BIT(VSWAP_PHYS), &e[i], &b));
 	disk0->writeok = false;
-	ASSERT_EQ(vswap_swapoff(0, BIT(VSWAP_PHYS)), 600);
+	ASSERT_EQ(vswap_swapoff(0, BIT(VSWAP_PHYS)), NR_SWAPOFF2);
 	ASSERT_EQ(mdisk_used(disk0), 0);
-	ASSERT_EQ(mdisk_used(disk1), 600);
-	for (i = 0; i < 600; i++) {
+	ASSERT_EQ(mdisk_used(disk1), NR_SWAPOFF2);
+	for (i = 0; i < NR_SWAPOFF2; i++) {
 		ASSERT(vswap_lookup(e[i], &b));
 		ASSERT_EQ(swp_type(b.phys), 1);
 		ASSERT(read_back(e[i], f));
 	}
-	for (i = 0; i < 600; i++)
+	for (i = 0; i < NR_SWAPOFF2; i++)
 		vswap_put(e[i], 1);
 	ASSERT_EQ(mdisk_used(disk1), 0);
 	folio_put(f);
@@ -740,7 +748,14 @@ int main(void)
 	model_thread_start("unit", 0);
 	printf("TAP version 13\n1..%u\n", n);
 	for (i = 0; i < n; i++) {
-		bool ok = tests[i].fn();
+		struct timespec t0, t1;
+		bool ok;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		ok = tests[i].fn();
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		printf("# %s: %.3f s\n", tests[i].name,
+		       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
 
 		if (!ok) {
 			failed++;
