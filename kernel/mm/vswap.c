@@ -473,6 +473,7 @@ int vswap_alloc(unsigned short memcg_id, unsigned int order,
 {
 	unsigned int nr = 1U << order;
 	struct vswap_partition *p;
+	unsigned long slot;
 	int cpu, i, err;
 
 	if (order > VSWAP_PARTITION_SHIFT)
@@ -491,11 +492,12 @@ int vswap_alloc(unsigned short memcg_id, unsigned int order,
 			if (p->state == VSWAP_P_CPU && p->cpu == cpu) {
 				i = __vswap_partition_take(p, nr, memcg_id);
 				if (i >= 0) {
+					slot = ((unsigned long)p->id <<
+						VSWAP_PARTITION_SHIFT) + i;
 					spin_unlock(&p->lock);
 					rcu_read_unlock();
 					vswap_stat_add(VSWAP_NONE, nr);
-					*entry = vswap_entry(((unsigned long)p->id <<
-						VSWAP_PARTITION_SHIFT) + i);
+					*entry = vswap_entry(slot);
 					return 0;
 				}
 				__vswap_pcpu_disown(p);
@@ -528,7 +530,8 @@ static int vswap_ref_add(atomic_t *ref, unsigned int nr)
 	do {
 		if (!old)
 			return -ENOENT;
-		if (((unsigned int)old & VSWAP_REF_COUNT) + nr > VSWAP_REF_COUNT)
+		if (((unsigned int)old & VSWAP_REF_COUNT) + nr >
+		    VSWAP_REF_COUNT)
 			return -EOVERFLOW;
 	} while (!atomic_try_cmpxchg(ref, &old, old + nr));
 	return 0;
@@ -1425,7 +1428,8 @@ unsigned long vswap_nr_entries(enum vswap_type type)
 	if (type >= VSWAP_NR_TYPES)
 		return 0;
 	for_each_possible_cpu(cpu)
-		sum += atomic_long_read(&per_cpu_ptr(&vswap_stat, cpu)->nr[type]);
+		sum += atomic_long_read(&per_cpu_ptr(&vswap_stat,
+						     cpu)->nr[type]);
 	return max(0L, sum);
 }
 
