@@ -78,6 +78,13 @@ int mdisk_write(struct mdisk *d, unsigned long off, const void *buf)
 	return 0;
 }
 
+void mdisk_set_writeok(struct mdisk *d, bool ok)
+{
+	spin_lock(&d->lock);
+	d->writeok = ok;
+	spin_unlock(&d->lock);
+}
+
 long mdisk_used(struct mdisk *d)
 {
 	return __atomic_load_n(&d->used, __ATOMIC_SEQ_CST);

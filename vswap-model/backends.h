@@ -34,6 +34,7 @@ void mdisk_destroy(struct mdisk *d);
 int mdisk_read(struct mdisk *d, unsigned long off, void *buf);
 int mdisk_write(struct mdisk *d, unsigned long off, const void *buf);
 long mdisk_used(struct mdisk *d);
+void mdisk_set_writeok(struct mdisk *d, bool ok);
 
 /* zswap-like pool */
 struct mzswap_stats {

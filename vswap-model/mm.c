@@ -181,7 +181,9 @@ int mm_touch(struct mm *mm, struct mproc *p, unsigned long i, bool write)
 					p->pid, i);
 				return -EBADMSG;
 			}
-			if (write && atomic_read(&f->_refcount) > 1) {
+			/* Acquire: pairs with the last folio_put(). */
+			if (write && __atomic_load_n(&f->_refcount.counter,
+						     __ATOMIC_ACQUIRE) > 1) {
 				/*
 				 * Shared with the swap cache (or being
 				 * reclaimed): copy on write, as do_wp_page().
@@ -556,13 +558,13 @@ static long v_swapoff(struct mm *mm, int type)
 	unsigned int to = mm_ram() < mm->ram_budget ? BIT(VSWAP_FOLIO) :
 			  mm->allowed;
 
-	model_disks[type]->writeok = false;
+	mdisk_set_writeok(model_disks[type], false);
 	return vswap_swapoff(type, to);
 }
 
 static void v_swapon(struct mm *mm, int type)
 {
-	model_disks[type]->writeok = true;
+	mdisk_set_writeok(model_disks[type], true);
 }
 
 static bool v_reclaim_cache(struct mm *mm)

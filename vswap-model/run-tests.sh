@@ -42,12 +42,6 @@ for variant in debug asan tsan; do
 	[ "$variant" = asan ] && export ASAN_OPTIONS="detect_leaks=1" UBSAN_OPTIONS="print_stacktrace=1"
 	run "$variant" "$dir/unit"
 	for s in "$@"; do
-		# Under TSan only the core scenario: see README.md.
-		if [ "$variant" = tsan ] && [ "$s" != stress_core_rcu ]; then
-			echo "ok - tsan: $s # SKIP liburcu frees are invisible to TSan"
-			skip=$((skip + 1))
-			continue
-		fi
 		run "$variant" "$dir/$s" -l "$secs"
 	done
 done

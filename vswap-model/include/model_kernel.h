@@ -67,8 +67,17 @@ typedef unsigned int gfp_t;
 #define max(a, b) ({ __typeof__(a) __a = (a); __typeof__(b) __b = (b); \
 		     __a > __b ? __a : __b; })
 
-/* Ordering: relaxed like the kernel's *_ONCE, seq_cst like its RMWs. */
+/*
+ * Ordering: relaxed like the kernel's *_ONCE, seq_cst like its RMWs.  The
+ * kernel's READ_ONCE() also orders accesses through the pointer it loaded
+ * (address dependency); C has no such ordering that TSan understands, so
+ * the TSan build makes it an acquire load.
+ */
+#ifdef MODEL_TSAN
+#define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_ACQUIRE)
+#else
 #define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
+#endif
 #define WRITE_ONCE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
 #define smp_load_acquire(p)	__atomic_load_n((p), __ATOMIC_ACQUIRE)
 #define smp_store_release(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELEASE)
@@ -246,7 +255,36 @@ static inline bool list_empty(const struct list_head *h)
 #define list_first_entry_or_null(h, type, m) \
 	(list_empty(h) ? NULL : list_entry((h)->next, type, m))
 
-/* RCU: liburcu memb; struct rcu_head and call_rcu() match the kernel. */
+/*
+ * RCU: liburcu memb; struct rcu_head and call_rcu() match the kernel.
+ *
+ * ThreadSanitizer cannot see liburcu's grace periods (membarrier() and an
+ * uninstrumented library), so in the TSan build every read-side unlock
+ * releases a sync object that every free and synchronize_rcu() acquires:
+ * the happens-before edge a grace period provides.
+ */
+#ifdef MODEL_TSAN
+void __tsan_acquire(void *addr);
+void __tsan_release(void *addr);
+extern char model_rcu_gp;
+static inline void model_rcu_read_unlock(void)
+{
+	__tsan_release(&model_rcu_gp);
+	urcu_memb_read_unlock();
+}
+static inline void model_synchronize_rcu(void)
+{
+	urcu_memb_synchronize_rcu();
+	__tsan_acquire(&model_rcu_gp);
+}
+#undef rcu_read_unlock
+#define rcu_read_unlock()	model_rcu_read_unlock()
+#undef synchronize_rcu
+#define synchronize_rcu()	model_synchronize_rcu()
+#define model_rcu_gp_acquire()	__tsan_acquire(&model_rcu_gp)
+#else
+#define model_rcu_gp_acquire()	do { } while (0)
+#endif
 
 /* Allocation */
 

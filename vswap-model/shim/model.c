@@ -7,6 +7,9 @@
 #include <time.h>
 
 long model_warnings;
+#ifdef MODEL_TSAN
+char model_rcu_gp;
+#endif
 __thread struct model_thread model_self;
 static int model_next_cpu;
 
@@ -200,6 +203,7 @@ static void model_free(const void *obj)
 {
 	unsigned char *p = (unsigned char *)obj - MODEL_HDR;
 
+	model_rcu_gp_acquire();	/* frees may come from RCU callbacks */
 	__atomic_sub_fetch(&model_mem.objs, 1, __ATOMIC_SEQ_CST);
 	__atomic_sub_fetch(&model_mem.bytes, *(size_t *)p, __ATOMIC_SEQ_CST);
 	free(p);
@@ -311,6 +315,7 @@ bool folio_try_get(struct folio *folio)
 
 static void folio_free_rcu(struct rcu_head *rcu)
 {
+	model_rcu_gp_acquire();
 	free(container_of(rcu, struct folio, rcu));
 }
 
