@@ -123,6 +123,7 @@ static unsigned int (*vswap_policy)(unsigned short memcg_id);
 struct vswap_stat {
 	atomic_long_t nr[VSWAP_NR_TYPES];
 };
+
 static DEFINE_PER_CPU(struct vswap_stat, vswap_stat);
 static atomic_long_t vswap_nr_partitions;
 static atomic_long_t vswap_nr_rmap_clusters;
@@ -687,7 +688,7 @@ void vswap_put(swp_entry_t entry, unsigned int nr)
  * @entry: the slot
  *
  * The pin gives exclusive right to read a non-folio backing and to switch
- * it; see Locking in mm/vswap.c.  Like swapcache_prepare().
+ * it; see Locking at the top of this file.  Like swapcache_prepare().
  *
  * Context: any context.
  * Return: 0, -EEXIST if someone else holds the pin, -ENOENT if the slot is

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * mm/vswap.h: private types of the virtual swap core (mm/vswap.c).
+ * Private types of the virtual swap core (mm/vswap.c).
  *
  * Only mm/vswap.c and the userspace model's tests include this file.  The
  * layout is explained in Documentation/mm/vswap.rst, "Descriptor layout".
@@ -13,7 +13,7 @@
  * can take a naturally aligned run of slots inside one partition.
  */
 #define VSWAP_PARTITION_SHIFT	9
-#define VSWAP_PARTITION_SLOTS	(1U << VSWAP_PARTITION_SHIFT)
+#define VSWAP_PARTITION_SLOTS	BIT(VSWAP_PARTITION_SHIFT)
 #define VSWAP_PARTITION_MASK	(VSWAP_PARTITION_SLOTS - 1)
 
 /*
@@ -77,7 +77,7 @@ enum vswap_partition_state {
  * @rcu: frees the partition after readers are done with it
  */
 struct vswap_partition {
-	spinlock_t lock;
+	spinlock_t lock;	/* see the kernel-doc above */
 	unsigned short state;
 	unsigned short nr_used;
 	unsigned short next;
@@ -96,7 +96,7 @@ struct vswap_partition {
  * slots (0 = unused).  Clusters exist only while they map something.
  */
 #define VSWAP_RMAP_SHIFT	9
-#define VSWAP_RMAP_SLOTS	(1U << VSWAP_RMAP_SHIFT)
+#define VSWAP_RMAP_SLOTS	BIT(VSWAP_RMAP_SHIFT)
 #define VSWAP_RMAP_MASK		(VSWAP_RMAP_SLOTS - 1)
 
 /**

@@ -141,7 +141,7 @@ static inline void vswap_exit(void) {}
 static inline int vswap_alloc(unsigned short memcg_id, unsigned int order,
 			      swp_entry_t *entry)
 {
-	return -ENOSYS;
+	return -EOPNOTSUPP;
 }
 
 static inline int vswap_dup(swp_entry_t entry, unsigned int nr)
@@ -187,13 +187,13 @@ static inline int vswap_backing_store(swp_entry_t entry, struct folio *folio,
 				      unsigned int allowed, int exclude_type,
 				      struct vswap_backing *b)
 {
-	return -ENOSYS;
+	return -EOPNOTSUPP;
 }
 
 static inline int vswap_backing_load(const struct vswap_backing *b,
 				     struct folio *folio)
 {
-	return -ENOSYS;
+	return -EOPNOTSUPP;
 }
 
 static inline int vswap_backing_switch(swp_entry_t entry,
@@ -220,7 +220,7 @@ static inline long vswap_swapoff(int type, unsigned int allowed)
 
 static inline int vswap_backend_register(const struct vswap_backend_ops *ops)
 {
-	return -ENOSYS;
+	return -EOPNOTSUPP;
 }
 
 static inline int
