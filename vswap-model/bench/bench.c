@@ -227,11 +227,11 @@ static void micro(struct stat3 *af1, struct stat3 *lk1, struct stat3 *afs,
 		vswap_backing_switch(lookup_set[i], &none, &zero);
 	}
 	for (i = 0; i < runs; i++) {
-		a1[i] = run_threads(1, 0, 2000, &t1);
-		run_threads(2, 0, 2000, &t2);
+		a1[i] = run_threads(1, 0, 8000, &t1);
+		run_threads(2, 0, 8000, &t2);
 		as[i] = t2 / t1;
-		l1[i] = run_threads(1, 1, 1000000, &t1);
-		run_threads(2, 1, 1000000, &t2);
+		l1[i] = run_threads(1, 1, 4000000, &t1);
+		run_threads(2, 1, 4000000, &t2);
 		ls[i] = t2 / t1;
 	}
 	*af1 = summarize(a1, runs);

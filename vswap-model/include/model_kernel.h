@@ -164,8 +164,17 @@ void model_thread_end(void);
 #define smp_processor_id()	(model_self.cpu)
 #define for_each_possible_cpu(cpu) \
 	for ((cpu) = 0; (cpu) < MODEL_NR_CPUS; (cpu)++)
-#define DEFINE_PER_CPU(type, name)	__typeof__(type) name[MODEL_NR_CPUS]
-#define per_cpu_ptr(ptr, cpu)		(&(*(ptr))[(cpu)])
+/*
+ * Each CPU's copy of a per-CPU variable sits on a cache line of its own, as
+ * the kernel's per-CPU areas do: a plain array would put the copies of
+ * neighbouring CPUs on one line and make every per-CPU update bounce it
+ * between threads, a cost the kernel does not have.
+ */
+#define DEFINE_PER_CPU(type, name)					\
+	struct {							\
+		__typeof__(type) v __attribute__((aligned(64)));	\
+	} name[MODEL_NR_CPUS]
+#define per_cpu_ptr(ptr, cpu)		(&(*(ptr))[(cpu)].v)
 #define this_cpu_ptr(ptr)		per_cpu_ptr(ptr, model_self.cpu)
 #define raw_cpu_ptr(ptr)		per_cpu_ptr(ptr, model_self.cpu)
 
