@@ -44,8 +44,7 @@ kernels-debug:
 	@kernel/scripts/build-kernel novswap-debug vswap-debug
 
 model:
-	@if [ -f vswap-model/Makefile ]; then $(MAKE) -C vswap-model; \
-	else echo 'vswap-model/ does not exist yet'; fi
+	@$(MAKE) --no-print-directory -C vswap-model
 
 bench:
 	@QUICK=$(QUICK) bench/run
@@ -65,8 +64,8 @@ check-series:
 
 clean:
 	rm -rf build/out build/guest build/logs build/initramfs.*
-	@if [ -f vswap-model/Makefile ]; then $(MAKE) -C vswap-model clean; fi
+	@$(MAKE) --no-print-directory -C vswap-model clean
 
 distclean:
 	rm -rf build
-	@if [ -f vswap-model/Makefile ]; then $(MAKE) -C vswap-model clean; fi
+	@$(MAKE) --no-print-directory -C vswap-model clean
