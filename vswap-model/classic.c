@@ -222,12 +222,30 @@ static bool cl_claim(struct cdev *d, unsigned long off, bool unmapped)
 	return ok;
 }
 
-static void cl_set(struct cdev *d, unsigned long off, unsigned int set,
-		   unsigned int clear)
+/*
+ * The owner of BUSY leaves a folio in the swap cache: set @set and drop
+ * BUSY, unless no page table references the slot any more.  Then a
+ * c_put() that ran meanwhile could not claim the folio, so the owner
+ * removes it itself (and with it SWAP_HAS_CACHE), as whoever unlocks the
+ * folio does in free_swap_and_cache()'s absence.  Returns true if the
+ * folio stays in the cache.
+ */
+static bool cl_release(struct mm *mm, swp_entry_t e, unsigned int set)
 {
+	struct cdev *d = cl_dev(mm, e);
+	unsigned long off = swp_offset(e);
+	bool mapped;
+
 	spin_lock(&d->lock);
-	d->map[off] = (d->map[off] | set) & ~clear;
+	mapped = d->map[off] & CL_COUNT;
+	if (mapped)
+		d->map[off] = (d->map[off] | set) & ~CL_BUSY;
 	spin_unlock(&d->lock);
+	if (mapped)
+		return true;
+	cl_cache_del(d, off);
+	cl_update(mm, e, CL_FLAGS, 0);
+	return false;
 }
 
 /* Refill this CPU's slot cache from the devices (get_swap_pages()). */
@@ -265,7 +283,8 @@ static int cl_alloc(struct mm *mm, swp_entry_t *e)
 	while (s->n || (cl_refill(mm, s), s->n)) {
 		*e = s->e[--s->n];
 		/* Drained caches may hold slots of a device going away. */
-		if (!cl_dev(mm, *e)->writeok) {
+		if (!__atomic_load_n(&cl_dev(mm, *e)->writeok,
+				     __ATOMIC_RELAXED)) {
 			spin_unlock(&s->lock);
 			cl_put_bits(mm, *e, CL_HAS_CACHE);
 			spin_lock(&s->lock);
@@ -281,6 +300,7 @@ static int cl_alloc(struct mm *mm, swp_entry_t *e)
 static void cl_drain(struct mm *mm, int type)
 {
 	unsigned int c;
+	swp_entry_t e;
 	int i;
 
 	for (c = 0; c < MODEL_NR_CPUS; c++) {
@@ -290,10 +310,12 @@ static void cl_drain(struct mm *mm, int type)
 		for (i = 0; i < s->n; i++) {
 			if (swp_type(s->e[i]) != type)
 				continue;
-			spin_unlock(&s->lock);
-			cl_put_bits(mm, s->e[i], CL_HAS_CACHE);
-			spin_lock(&s->lock);
+			/* Out of the cache before the lock is dropped. */
+			e = s->e[i];
 			s->e[i--] = s->e[--s->n];
+			spin_unlock(&s->lock);
+			cl_put_bits(mm, e, CL_HAS_CACHE);
+			spin_lock(&s->lock);
 		}
 		spin_unlock(&s->lock);
 	}
@@ -336,9 +358,12 @@ static int cl_writeout(struct mm *mm, struct cdev *d, unsigned long off,
 		obj = mzswap_store(f->data, 0);
 		if (obj) {
 			old = xa_store(cl_ztree(d, off), off, obj, GFP_KERNEL);
-			if (old)
-				mzswap_free(old);
-			return 0;
+			if (!xa_is_err(old)) {
+				if (old)
+					mzswap_free(old);
+				return 0;
+			}
+			mzswap_free(obj);	/* no tree node: to disk */
 		}
 	}
 	return mdisk_write(d->disk, off, f->data);
@@ -368,7 +393,12 @@ static int c_swap_out(struct mm *mm, struct mproc *p, unsigned long i)
 	d = cl_dev(mm, e);
 	off = swp_offset(e);
 	folio_get(f);
-	xa_store(cl_cache(d, off), off, f, GFP_KERNEL);
+	if (xa_is_err(xa_store(cl_cache(d, off), off, f, GFP_KERNEL))) {
+		folio_put(f);
+		cl_put_bits(mm, e, CL_HAS_CACHE);
+		err = -ENOMEM;
+		goto out;
+	}
 
 	spin_lock(&p->ptl);
 	if (p->pte[i] != pte) {
@@ -388,8 +418,8 @@ static int c_swap_out(struct mm *mm, struct mproc *p, unsigned long i)
 	if (cl_writeout(mm, d, off, f)) {
 		__atomic_add_fetch(&mm->errors, 1, __ATOMIC_RELAXED);
 		/* Stays in the swap cache, the only copy. */
-		cl_set(d, off, CL_DIRTY, CL_BUSY);
-		mm_ring_push(mm, e);
+		if (cl_release(mm, e, CL_DIRTY))
+			mm_ring_push(mm, e);
 	} else {
 		cl_cache_del(d, off);
 		cl_put_bits(mm, e, CL_HAS_CACHE);
@@ -461,6 +491,7 @@ static int c_swap_in(struct mm *mm, struct mproc *p, unsigned long i)
 		folio_put(nf);
 		return err;
 	}
+	folio_get(nf);			/* for the swap cache */
 install:
 	spin_lock(&p->ptl);
 	if (p->pte[i] == pte) {
@@ -476,22 +507,29 @@ install:
 			folio_put(nf);
 		return 0;
 	}
-	/* Shared: keep a clean copy in the swap cache, backing kept too. */
-	spin_lock(&d->lock);
-	keep = (d->map[off] & CL_COUNT) > (installed ? 1u : 0u);
-	spin_unlock(&d->lock);
-	if (keep) {
-		folio_get(nf);
-		xa_store(cl_cache(d, off), off, nf, GFP_KERNEL);
-		cl_set(d, off, 0, CL_BUSY);	/* clean, in the cache */
-		mm_ring_push(mm, e);
-	}
+	/*
+	 * Once installed, nf belongs to the page table: reclaim may swap it
+	 * out and free it at once, so only the cache's reference (taken
+	 * above) may be used from here on.  The slot is ours (BUSY) and
+	 * SWAP_HAS_CACHE keeps it allocated while its count drops.
+	 */
 	if (installed)
 		cl_put_bits(mm, e, 1);
 	else
 		folio_put(nf);
-	if (!keep)
+	/* Shared: keep a clean copy in the swap cache, backing kept too. */
+	spin_lock(&d->lock);
+	keep = d->map[off] & CL_COUNT;
+	spin_unlock(&d->lock);
+	if (keep && xa_is_err(xa_store(cl_cache(d, off), off, nf, GFP_KERNEL)))
+		keep = false;		/* no node: drop the copy */
+	if (keep) {
+		if (cl_release(mm, e, 0))	/* clean, in the cache */
+			mm_ring_push(mm, e);
+	} else {
+		folio_put(nf);
 		cl_put_bits(mm, e, CL_HAS_CACHE);
+	}
 	return 0;
 }
 
@@ -515,15 +553,16 @@ static void c_put(struct mm *mm, unsigned long pte)
 	swp_entry_t e = pte_swp(pte);
 	struct cdev *d = cl_dev(mm, e);
 	unsigned long off = swp_offset(e);
-	bool only_cache;
 
 	cl_put_bits(mm, e, 1);
-	/* free_swap_and_cache(): drop a swap-cache folio nobody maps. */
-	spin_lock(&d->lock);
-	only_cache = (d->map[off] & CL_HAS_CACHE) && !(d->map[off] & CL_COUNT);
-	spin_unlock(&d->lock);
-	if (only_cache)
-		mm_ring_push(mm, e);
+	/*
+	 * free_swap_and_cache(): drop a swap-cache folio nobody maps.  If
+	 * someone owns it (BUSY), that owner drops it (cl_release()).
+	 */
+	if (cl_claim(d, off, true)) {
+		cl_cache_del(d, off);
+		cl_update(mm, e, CL_FLAGS, 0);
+	}
 }
 
 /*
@@ -544,12 +583,16 @@ static bool c_reclaim_cache(struct mm *mm)
 		if (!cl_claim(d, off, false))
 			continue;
 		f = cl_cache_get(d, off);
-		map = __atomic_load_n(&d->map[off], __ATOMIC_RELAXED);
+		spin_lock(&d->lock);
+		map = d->map[off];
+		spin_unlock(&d->lock);
 		if (f && (map & CL_DIRTY) && (map & CL_COUNT) &&
 		    cl_writeout(mm, d, off, f)) {
 			folio_put(f);
-			cl_set(d, off, 0, CL_BUSY);
-			return true;		/* still dirty; retry later */
+			/* Still dirty; retry later. */
+			if (cl_release(mm, e, 0))
+				mm_ring_push(mm, e);
+			return true;
 		}
 		if (f)
 			folio_put(f);
@@ -558,6 +601,16 @@ static bool c_reclaim_cache(struct mm *mm)
 		return true;
 	}
 	return false;
+}
+
+static long cl_inuse(struct cdev *d)
+{
+	long n;
+
+	spin_lock(&d->lock);
+	n = d->inuse;
+	spin_unlock(&d->lock);
+	return n;
 }
 
 /*
@@ -573,10 +626,10 @@ static long c_swapoff(struct mm *mm, int type)
 	int err;
 
 	spin_lock(&d->lock);
-	d->writeok = false;
+	__atomic_store_n(&d->writeok, false, __ATOMIC_RELAXED);
 	spin_unlock(&d->lock);
 	cl_drain(mm, type);
-	while (__atomic_load_n(&d->inuse, __ATOMIC_SEQ_CST)) {
+	while (cl_inuse(d)) {
 		mutex_lock(&mm->procs_lock);
 		for (p = list_entry(mm->procs.next, struct mproc, list);
 		     &p->list != &mm->procs;
@@ -600,13 +653,12 @@ static long c_swapoff(struct mm *mm, int type)
 		mutex_unlock(&mm->procs_lock);
 		/* Slots only the swap cache holds. */
 		for (off = 1; off < d->nr; off++) {
-			if (!(__atomic_load_n(&d->map[off], __ATOMIC_RELAXED) &
-			      CL_HAS_CACHE) || !cl_claim(d, off, true))
+			if (!cl_claim(d, off, true))
 				continue;
 			cl_cache_del(d, off);
 			cl_update(mm, swp_entry(type, off), CL_FLAGS, 0);
 		}
-		if (__atomic_load_n(&d->inuse, __ATOMIC_SEQ_CST))
+		if (cl_inuse(d))
 			schedule_timeout_uninterruptible(1);
 	}
 	return moved;
@@ -617,7 +669,7 @@ static void c_swapon(struct mm *mm, int type)
 	struct cdev *d = &cl(mm)->dev[type];
 
 	spin_lock(&d->lock);
-	d->writeok = true;
+	__atomic_store_n(&d->writeok, true, __ATOMIC_RELAXED);
 	spin_unlock(&d->lock);
 }
 
@@ -633,15 +685,30 @@ static unsigned int c_count(struct mm *mm, unsigned long pte)
 	return n;
 }
 
+/*
+ * Swap entries in use: slots counted in inuse, less the free slots that
+ * wait in the per-CPU caches (counted in inuse like in the kernel, but
+ * not entries anyone holds).
+ */
 static long c_nr_entries(struct mm *mm)
 {
 	long n = 0;
 	int t;
 
-	for (t = 0; t < MODEL_MAX_DISKS; t++)
-		if (cl(mm)->dev[t].disk)
-			n += __atomic_load_n(&cl(mm)->dev[t].inuse,
-					     __ATOMIC_SEQ_CST);
+	for (t = 0; t < MODEL_MAX_DISKS; t++) {
+		struct cdev *d = &cl(mm)->dev[t];
+
+		if (!d->disk)
+			continue;
+		n += cl_inuse(d);
+	}
+	for (t = 0; t < MODEL_NR_CPUS; t++) {
+		struct cslots *s = &cl(mm)->slots[t];
+
+		spin_lock(&s->lock);
+		n -= s->n;
+		spin_unlock(&s->lock);
+	}
 	return n;
 }
 

@@ -4,6 +4,7 @@
 # run-tests.sh BUILD STRESS...: run the unit and stress tests of every built
 # variant (debug, asan, tsan), print their TAP, and end with one line:
 # "N passed, N failed, N skipped".  Exit status is non-zero on any failure.
+# Stress scenarios run both implementations (-i both): vswap and classic.
 set -u
 build=$1
 shift
@@ -42,7 +43,7 @@ for variant in debug asan tsan; do
 	[ "$variant" = asan ] && export ASAN_OPTIONS="detect_leaks=1" UBSAN_OPTIONS="print_stacktrace=1"
 	run "$variant" "$dir/unit"
 	for s in "$@"; do
-		run "$variant" "$dir/$s" -l "$secs"
+		run "$variant" "$dir/$s" -l "$secs" -i both
 	done
 done
 echo "$pass passed, $fail failed, $skip skipped"

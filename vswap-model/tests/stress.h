@@ -265,7 +265,7 @@ static __attribute__((unused)) int stress_main(const struct stress_cfg *cfg)
 	model_thread_start("main", -1);
 	for (i = 0; i < 2; i++) {
 		if (strcmp(S.impl, "both") && strcmp(S.impl, impls[i]->name)) {
-			/* Known races in the classic model: see README.md. */
+			/* Not asked for: run-tests.sh passes -i both. */
 			printf("ok - %s (%s) # SKIP run with -i %s or -i both\n",
 			       S.name, impls[i]->name, impls[i]->name);
 			continue;
