@@ -373,19 +373,13 @@ static int c_swap_out(struct mm *mm, struct mproc *p, unsigned long i)
 {
 	struct folio *f;
 	struct cdev *d;
-	unsigned long pte, off;
+	unsigned long off;
 	swp_entry_t e;
 	int err;
 
-	spin_lock(&p->ptl);
-	pte = p->pte[i];
-	if (!pte_is_present(pte) || pte == (unsigned long)&mm_cheap_folio) {
-		spin_unlock(&p->ptl);
+	f = mproc_reclaimable_folio(p, i);
+	if (!f)
 		return -EAGAIN;
-	}
-	f = (struct folio *)pte;
-	folio_get(f);
-	spin_unlock(&p->ptl);
 
 	err = cl_alloc(mm, &e);		/* HAS_CACHE set */
 	if (err)
@@ -401,7 +395,7 @@ static int c_swap_out(struct mm *mm, struct mproc *p, unsigned long i)
 	}
 
 	spin_lock(&p->ptl);
-	if (p->pte[i] != pte) {
+	if (p->pte[i] != (unsigned long)f) {
 		spin_unlock(&p->ptl);
 		cl_cache_del(d, off);
 		cl_put_bits(mm, e, CL_HAS_CACHE);

@@ -412,23 +412,36 @@ static void v_fini(struct mm *mm)
 	vswap_exit();
 }
 
+/*
+ * The folio mapped at @i of @p, with a reference, if it may be swapped out:
+ * present and not the shared cheap folio.  Both implementations' swap-out
+ * starts here.
+ */
+struct folio *mproc_reclaimable_folio(struct mproc *p, unsigned long i)
+{
+	struct folio *f = NULL;
+	unsigned long pte;
+
+	spin_lock(&p->ptl);
+	pte = p->pte[i];
+	if (pte_is_present(pte) && pte != (unsigned long)&mm_cheap_folio) {
+		f = (struct folio *)pte;
+		folio_get(f);
+	}
+	spin_unlock(&p->ptl);
+	return f;
+}
+
 static int v_swap_out(struct mm *mm, struct mproc *p, unsigned long i)
 {
 	struct vswap_backing none = { .type = VSWAP_NONE }, fb, nb;
 	struct folio *f;
-	unsigned long pte;
 	swp_entry_t e;
 	int err;
 
-	spin_lock(&p->ptl);
-	pte = p->pte[i];
-	if (!pte_is_present(pte) || pte == (unsigned long)&mm_cheap_folio) {
-		spin_unlock(&p->ptl);
+	f = mproc_reclaimable_folio(p, i);
+	if (!f)
 		return -EAGAIN;
-	}
-	f = (struct folio *)pte;
-	folio_get(f);
-	spin_unlock(&p->ptl);
 
 	err = vswap_alloc(p->memcg, 0, &e);
 	if (err)
@@ -441,7 +454,7 @@ static int v_swap_out(struct mm *mm, struct mproc *p, unsigned long i)
 
 	/* Unmap: the page table now names the slot. */
 	spin_lock(&p->ptl);
-	if (p->pte[i] != pte) {
+	if (p->pte[i] != (unsigned long)f) {
 		spin_unlock(&p->ptl);
 		vswap_cache_unpin(e, 1);	/* frees slot and its ref */
 		err = -EAGAIN;

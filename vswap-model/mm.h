@@ -93,4 +93,6 @@ u64 mm_new_cid(void);
 
 extern struct folio mm_cheap_folio;	/* shared, never reclaimed */
 
+struct folio *mproc_reclaimable_folio(struct mproc *p, unsigned long i);
+
 #endif /* _MODEL_MM_H */
