@@ -109,6 +109,14 @@ static struct xarray vswap_rmap[MAX_SWAPFILES];
 static unsigned long vswap_partition_limit = VSWAP_MAX_PARTITIONS;
 
 static DEFINE_MUTEX(vswap_ext_mutex);
+/*
+ * The external backend has two pointers.  vswap_ext_store_ops is what a
+ * new store reads: unregister clears it first, to stop new stores.
+ * vswap_ext_ops serves loads and releases of the handles the backend
+ * holds: it is cleared only once there are none, so a load or release never
+ * finds it NULL, even while an unregister that will fail with -EBUSY runs.
+ */
+static const struct vswap_backend_ops *vswap_ext_store_ops;
 static const struct vswap_backend_ops *vswap_ext_ops;
 /* Handles the external backend holds, including stores in flight. */
 static atomic_long_t vswap_ext_nr;
@@ -958,7 +966,7 @@ static const struct vswap_backend_ops *vswap_ext_get(void)
 
 	rcu_read_lock();
 	/* Pairs with WRITE_ONCE() + synchronize_rcu() in unregister. */
-	ops = READ_ONCE(vswap_ext_ops);
+	ops = READ_ONCE(vswap_ext_store_ops);
 	if (ops)
 		atomic_long_inc(&vswap_ext_nr);
 	rcu_read_unlock();
@@ -1309,6 +1317,9 @@ long vswap_swapoff(int type, unsigned int allowed)
 	if (type < 0 || type >= MAX_SWAPFILES)
 		return -EINVAL;
 	for (;;) {
+		/* Also while only waiting for stores in flight. */
+		if (fatal_signal_pending(current))
+			return -EINTR;
 		n = vswap_rmap_gather(type, &pos, refs, VSWAP_MOVE_BATCH);
 		if (!n) {
 			/*
@@ -1338,8 +1349,6 @@ long vswap_swapoff(int type, unsigned int allowed)
 			else if (err != -ENOENT)
 				return err;
 		}
-		if (fatal_signal_pending(current))
-			return -EINTR;
 		cond_resched();
 	}
 	return moved;
@@ -1359,10 +1368,12 @@ int vswap_backend_register(const struct vswap_backend_ops *ops)
 	int err = 0;
 
 	mutex_lock(&vswap_ext_mutex);
-	if (vswap_ext_ops)
+	if (vswap_ext_ops) {
 		err = -EBUSY;
-	else
+	} else {
 		WRITE_ONCE(vswap_ext_ops, ops);
+		WRITE_ONCE(vswap_ext_store_ops, ops);
+	}
 	mutex_unlock(&vswap_ext_mutex);
 	return err;
 }
@@ -1387,12 +1398,16 @@ int vswap_backend_unregister(const struct vswap_backend_ops *ops)
 		err = -ENOENT;
 		goto out;
 	}
-	WRITE_ONCE(vswap_ext_ops, NULL);
+	WRITE_ONCE(vswap_ext_store_ops, NULL);
 	/* Every store that saw @ops has now counted itself. */
 	synchronize_rcu();
 	if (atomic_long_read(&vswap_ext_nr)) {
-		WRITE_ONCE(vswap_ext_ops, ops);
+		/* Loads and releases kept using vswap_ext_ops meanwhile. */
+		WRITE_ONCE(vswap_ext_store_ops, ops);
 		err = -EBUSY;
+	} else {
+		/* No handle is left, and no store can make a new one. */
+		WRITE_ONCE(vswap_ext_ops, NULL);
 	}
 out:
 	mutex_unlock(&vswap_ext_mutex);
@@ -1506,6 +1521,7 @@ int vswap_init(void)
 					0);
 	atomic_long_set(&vswap_ext_nr, 0);
 	vswap_policy = NULL;
+	vswap_ext_store_ops = NULL;
 	vswap_ext_ops = NULL;
 	return 0;
 }

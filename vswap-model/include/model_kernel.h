@@ -153,6 +153,7 @@ struct model_thread {
 	int cpu;
 	int preempt_count;	/* spinlocks held */
 	unsigned int seed;
+	bool fatal_signal;	/* what fatal_signal_pending() reports */
 };
 extern __thread struct model_thread model_self;
 
@@ -185,7 +186,7 @@ void __might_sleep(const char *file, int line);
 struct task_struct;
 #define current			((struct task_struct *)NULL)
 /* The model has no signals. */
-#define fatal_signal_pending(t)	((void)(t), false)
+#define fatal_signal_pending(t)	((void)(t), model_self.fatal_signal)
 void schedule_timeout_uninterruptible(long timeout);
 
 /* Locks */

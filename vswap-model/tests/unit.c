@@ -13,6 +13,7 @@
 #include "../../kernel/mm/vswap.c"
 #include "../backends.h"
 #include "harness.h"
+#include <pthread.h>
 #include <time.h>
 
 static struct mdisk *disk0, *disk1;
@@ -412,6 +413,61 @@ static bool test_external_backend(void)
 	return instance_down();
 }
 
+/*
+ * An unregister that fails with -EBUSY must not leave a window in which a
+ * load or release of the backend's live entries finds no ops: a thread
+ * keeps trying to unregister while this one reads the entry back.
+ */
+static bool unregister_stop;
+static long unregister_busy;
+
+static void *unregister_loop(void *arg)
+{
+	model_thread_start("unregister", 1);
+	while (!__atomic_load_n(&unregister_stop, __ATOMIC_RELAXED))
+		if (vswap_backend_unregister(&mfar_ops) == -EBUSY)
+			__atomic_add_fetch(&unregister_busy, 1, __ATOMIC_RELAXED);
+	model_thread_end();
+	return NULL;
+}
+
+static bool test_external_unregister_busy(void)
+{
+	struct vswap_backing b;
+	struct folio *f;
+	bool same = true;
+	pthread_t t;
+	swp_entry_t e;
+	long reads = 0;
+
+	ASSERT(instance_up());
+	ASSERT_EQ(vswap_backend_register(&mfar_ops), 0);
+	vswap_policy_set(policy_far_only);
+	f = page_of(4, 12);
+	ASSERT(swap_out(f, 3, VSWAP_ALLOW_ALL, &e, &b));
+	ASSERT_EQ(b.type, VSWAP_EXT);
+	__atomic_store_n(&unregister_stop, false, __ATOMIC_RELAXED);
+	__atomic_store_n(&unregister_busy, 0, __ATOMIC_RELAXED);
+	ASSERT_EQ(pthread_create(&t, NULL, unregister_loop, NULL), 0);
+	/* Read until 2000 unregisters have failed, each a window to hit. */
+	while (same && reads < 10000000 &&
+	       __atomic_load_n(&unregister_busy, __ATOMIC_RELAXED) < 2000) {
+		same = read_back(e, f);
+		reads++;
+	}
+	__atomic_store_n(&unregister_stop, true, __ATOMIC_RELAXED);
+	pthread_join(t, NULL);
+	ASSERT(same);
+	ASSERT(unregister_busy >= 2000);
+	/* Still registered: the entry goes with its backend's release. */
+	vswap_put(e, 1);
+	ASSERT_EQ(mfar_objs(), 0);
+	vswap_policy_set(NULL);
+	ASSERT_EQ(vswap_backend_unregister(&mfar_ops), 0);
+	folio_put(f);
+	return instance_down();
+}
+
 static bool test_move_zswap_to_phys(void)
 {
 	struct vswap_backing b, old;
@@ -528,6 +584,26 @@ static bool test_swapoff_no_room(void)
 	ASSERT_EQ(mdisk_used(disk0), 1);
 	ASSERT(read_back(e, f));
 	vswap_put(e, 1);
+	folio_put(f);
+	return instance_down();
+}
+
+/*
+ * Swapoff waits for a device slot that a store has taken but not yet put in
+ * the reverse map; a fatal signal must end the wait.
+ */
+static bool test_swapoff_fatal_signal(void)
+{
+	struct folio *f;
+	swp_entry_t phys;
+
+	ASSERT(instance_up());
+	f = page_of(3, 7);
+	ASSERT_EQ(vswap_phys_store(f, 0, -1, &phys), 0);
+	model_self.fatal_signal = true;
+	ASSERT_EQ(vswap_swapoff(swp_type(phys), VSWAP_ALLOW_ALL), -EINTR);
+	model_self.fatal_signal = false;
+	vswap_phys_release(phys);
 	folio_put(f);
 	return instance_down();
 }
@@ -728,10 +804,12 @@ static const struct model_test tests[] = {
 	TEST(test_switch_checks_old),
 	TEST(test_policy_forbids_zswap),
 	TEST(test_external_backend),
+	TEST(test_external_unregister_busy),
 	TEST(test_move_zswap_to_phys),
 	TEST(test_swapoff_to_memory),
 	TEST(test_swapoff_to_other_device),
 	TEST(test_swapoff_no_room),
+	TEST(test_swapoff_fatal_signal),
 	TEST(test_orders),
 	TEST(test_partition_lifecycle),
 	TEST(test_virtual_space_exhausted),
