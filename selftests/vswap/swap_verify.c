@@ -20,7 +20,27 @@
  *          verifies again; the parent must still see its own data.
  *
  * With -i the data does not compress, so zswap rejects every page and it
- * goes to the swap device instead.
+ * goes to the swap device instead.  By default the buffer is
+ * MADV_NOHUGEPAGE, so every page is 4k; with -H it is left to the system's
+ * transparent huge page policy (the mTHP tests enable the sizes they want).
+ *
+ * With -t SECS, after the passes the parent keeps pushing the buffer out and
+ * verifying it for SECS seconds, so that something else (writeback, a
+ * swapoff, reclaim from outside) can happen while the data is being read.
+ * With -R as well, every round also rewrites every other page (odd pages
+ * one round, even pages the next) with a new pattern, so that the pages
+ * pushed out are dirty again and need new stores, not only reads.
+ *
+ * With -W FILE the parent pauses while its pages are out: right after the
+ * first push-out and, with -t, once more after the timed passes and a last
+ * push-out.  To pause it writes "PID CGROUP STAGE" to FILE (STAGE is
+ * "swapped", then "after") and waits until FILE is removed, so a test can
+ * read counters while the pages are known to be in swap.  It fails after
+ * 300 seconds without an answer.
+ *
+ * With -g PARENT the cgroup is created under /sys/fs/cgroup/PARENT (which
+ * must have the memory controller enabled for its children) instead of
+ * directly under the root.
  *
  * Exit: 0 pass, 1 fail, 4 skip (kselftest convention).
  */
@@ -39,6 +59,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef MADV_PAGEOUT
@@ -53,6 +74,8 @@
 
 static long page_size;
 static char cgroup[256];
+static const char *cgparent;
+static const char *waitfile;
 
 static void note(const char *fmt, ...)
 {
@@ -151,27 +174,36 @@ static inline uint64_t pattern(uint64_t seed, uint64_t pg, uint64_t w)
 	return h | 1ULL << 63;
 }
 
-static void fill(char *buf, size_t pages, uint64_t seed, bool zero)
+static void fill_page(char *buf, size_t pg, uint64_t seed, bool zero)
 {
+	uint64_t *p = (uint64_t *)(buf + pg * page_size);
 	size_t words = page_size / 8;
 
-	for (size_t pg = 0; pg < pages; pg++) {
-		uint64_t *p = (uint64_t *)(buf + pg * page_size);
-
-		for (size_t w = 0; w < words; w++)
-			p[w] = zero ? 0 : pattern(seed, pg, w);
-	}
+	for (size_t w = 0; w < words; w++)
+		p[w] = zero ? 0 : pattern(seed, pg, w);
 }
 
-/* Count the pages that differ from the pattern; report the first few. */
-static size_t verify(const char *who, const char *buf, size_t first,
-		     size_t pages, uint64_t seed, bool zero)
+static void fill(char *buf, size_t pages, uint64_t seed, bool zero)
+{
+	for (size_t pg = 0; pg < pages; pg++)
+		fill_page(buf, pg, seed, zero);
+}
+
+/*
+ * Count the pages that differ from the pattern (of @seed, or of @seeds[pg]
+ * when @seeds is given); report the first few.
+ */
+static size_t verify_seeds(const char *who, const char *buf, size_t first,
+			   size_t pages, uint64_t seed, const uint64_t *seeds,
+			   bool zero)
 {
 	size_t words = page_size / 8, bad = 0;
 
 	for (size_t pg = first; pg < first + pages; pg++) {
 		const uint64_t *p = (const uint64_t *)(buf + pg * page_size);
 
+		if (seeds)
+			seed = seeds[pg];
 		for (size_t w = 0; w < words; w++) {
 			uint64_t want = zero ? 0 : pattern(seed, pg, w);
 
@@ -189,6 +221,12 @@ static size_t verify(const char *who, const char *buf, size_t first,
 	return bad;
 }
 
+static size_t verify(const char *who, const char *buf, size_t first,
+		     size_t pages, uint64_t seed, bool zero)
+{
+	return verify_seeds(who, buf, first, pages, seed, NULL, zero);
+}
+
 static int cgroup_enter(long limit_mb)
 {
 	char path[300], val[64];
@@ -203,7 +241,12 @@ static int cgroup_enter(long limit_mb)
 		note("SKIP: cannot enable the memory controller");
 		return KSFT_SKIP;
 	}
-	snprintf(cgroup, sizeof(cgroup), CGROOT "/swap_verify-%d", getpid());
+	if (cgparent)
+		snprintf(cgroup, sizeof(cgroup), CGROOT "/%s/swap_verify-%d",
+			 cgparent, getpid());
+	else
+		snprintf(cgroup, sizeof(cgroup), CGROOT "/swap_verify-%d",
+			 getpid());
 	if (mkdir(cgroup, 0755)) {
 		note("cannot create %s: %s", cgroup, strerror(errno));
 		return KSFT_FAIL;
@@ -241,6 +284,45 @@ static void pageout(char *buf, size_t len)
 		     strerror(errno));
 }
 
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * -W: tell the test we are paused at STAGE (FILE appears, written whole by
+ * a rename) and wait for it to remove FILE.  Touches none of the buffer.
+ */
+static int pause_at(const char *stage)
+{
+	char tmp[300], val[400];
+	double deadline = now() + 300;
+	int fd;
+
+	if (!waitfile)
+		return KSFT_PASS;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", waitfile);
+	snprintf(val, sizeof(val), "%d %s %s\n", getpid(), cgroup, stage);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || write(fd, val, strlen(val)) != (ssize_t)strlen(val) ||
+	    close(fd) || rename(tmp, waitfile)) {
+		note("cannot write %s: %s", waitfile, strerror(errno));
+		return KSFT_FAIL;
+	}
+	note("paused (%s): waiting for %s to go", stage, waitfile);
+	while (!access(waitfile, F_OK)) {
+		if (now() > deadline) {
+			note("FAIL: nobody removed %s", waitfile);
+			return KSFT_FAIL;
+		}
+		usleep(20000);
+	}
+	return KSFT_PASS;
+}
+
 /*
  * The child of the fork mode: it shares the parent's swapped pages.  It
  * checks them, rewrites the first half with its own pattern (copy-on-write
@@ -262,14 +344,17 @@ static void usage(const char *prog)
 {
 	fprintf(stderr,
 		"usage: %s [-m anon|zero|shmem|fork] [-s size_mb] [-l limit_mb]\n"
-		"          [-p passes] [-r seed] [-i]\n", prog);
+		"          [-p passes] [-r seed] [-i] [-H] [-t secs] [-W file]\n"
+		"          [-g parent] [-R]\n", prog);
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
 	const char *mode = "anon";
-	long size_mb = 64, limit_mb = 0, passes = 2;
+	long size_mb = 64, limit_mb = 0, passes = 2, keep_secs = 0;
+	bool huge = false, rewrite = false;
+	uint64_t *seeds = NULL;
 	uint64_t seed = (uint64_t)getpid() * 2654435761u;
 	bool zero, shared;
 	long long before, swapped;
@@ -277,7 +362,7 @@ int main(int argc, char **argv)
 	char *buf;
 	int ret, c;
 
-	while ((c = getopt(argc, argv, "m:s:l:p:r:i")) != -1) {
+	while ((c = getopt(argc, argv, "m:s:l:p:r:iHt:W:g:R")) != -1) {
 		switch (c) {
 		case 'm': mode = optarg; break;
 		case 's': size_mb = atol(optarg); break;
@@ -285,13 +370,20 @@ int main(int argc, char **argv)
 		case 'p': passes = atol(optarg); break;
 		case 'r': seed = strtoull(optarg, NULL, 0); break;
 		case 'i': incompressible = true; break;
+		case 'H': huge = true; break;
+		case 't': keep_secs = atol(optarg); break;
+		case 'W': waitfile = optarg; break;
+		case 'g': cgparent = optarg; break;
+		case 'R': rewrite = true; break;
 		default: usage(argv[0]);
 		}
 	}
 	if (strcmp(mode, "anon") && strcmp(mode, "zero") &&
 	    strcmp(mode, "shmem") && strcmp(mode, "fork"))
 		usage(argv[0]);
-	if (size_mb <= 0 || passes <= 0)
+	if (size_mb <= 0 || passes <= 0 || keep_secs < 0)
+		usage(argv[0]);
+	if (rewrite && (!keep_secs || !strcmp(mode, "fork")))
 		usage(argv[0]);
 	if (!limit_mb)
 		limit_mb = size_mb / 2;
@@ -313,14 +405,53 @@ int main(int argc, char **argv)
 		ret = KSFT_FAIL;
 		goto out;
 	}
-	/* Huge pages are the mTHP tests' business; here every page is 4k. */
-	madvise(buf, pages * page_size, MADV_NOHUGEPAGE);
+	/* Huge pages only with -H (the mTHP tests); otherwise every page is 4k. */
+	if (!huge)
+		madvise(buf, pages * page_size, MADV_NOHUGEPAGE);
 
 	before = swapouts();
 	fill(buf, pages, seed, zero);
 	for (long pass = 0; pass < passes; pass++) {
 		pageout(buf, pages * page_size);
+		if (!pass && pause_at("swapped")) {
+			ret = KSFT_FAIL;
+			goto out;
+		}
 		bad += verify("parent", buf, 0, pages, seed, zero);
+	}
+	if (keep_secs) {
+		double end = now() + keep_secs;
+		long rounds = 0;
+
+		if (rewrite) {
+			seeds = malloc(pages * sizeof(*seeds));
+			if (!seeds) {
+				note("out of memory");
+				ret = KSFT_FAIL;
+				goto out;
+			}
+			for (size_t pg = 0; pg < pages; pg++)
+				seeds[pg] = seed;
+		}
+		while (now() < end && bad < MAX_REPORTS) {
+			pageout(buf, pages * page_size);
+			bad += verify_seeds("parent (timed)", buf, 0, pages,
+					    seed, seeds, zero);
+			rounds++;
+			for (size_t pg = rounds % 2; seeds && pg < pages;
+			     pg += 2) {
+				seeds[pg] = seed + rounds;
+				fill_page(buf, pg, seeds[pg], zero);
+			}
+		}
+		note("verified %ld more times in %ld s%s", rounds, keep_secs,
+		     seeds ? ", rewriting half each time" : "");
+		pageout(buf, pages * page_size);
+		if (pause_at("after")) {
+			ret = KSFT_FAIL;
+			goto out;
+		}
+		bad += verify_seeds("parent", buf, 0, pages, seed, seeds, zero);
 	}
 	swapped = swapouts() - before;
 	note("pages swapped out: %lld of %zu", swapped, pages);
