@@ -9,6 +9,13 @@ KSFT_SKIP=4
 fail() { echo "FAIL: $*"; exit 1; }
 skip() { echo "SKIP: $*"; exit $KSFT_SKIP; }
 
+# at_exit CMD: run the command line CMD when the test exits, however it
+# exits (pass, fail or skip), before those registered earlier.  Tests use
+# it instead of their own EXIT trap.
+VTEST_ATEXIT=
+at_exit() { VTEST_ATEXIT="$1; $VTEST_ATEXIT"; }
+trap 'sv_kill; eval "$VTEST_ATEXIT"' EXIT
+
 # vmstat KEY: the current value of KEY in /proc/vmstat (0 when absent)
 vmstat() {
 	awk -v k="$1" '$1 == k { v = $2 } END { print v + 0 }' /proc/vmstat
@@ -22,6 +29,15 @@ swap_on_disks() {
 	local n=${1:-99} d
 	for d in $(swap_disks | head -n "$n"); do
 		swapon "$d" || fail "swapon $d"
+	done
+}
+
+# swap_off_all: swapoff every active swap area (busybox's swapoff -a also
+# wants an /etc/fstab, and fails without one)
+swap_off_all() {
+	local d
+	for d in $(awk 'NR > 1 { print $1 }' /proc/swaps); do
+		swapoff "$d" || fail "swapoff $d"
 	done
 }
 
@@ -64,5 +80,114 @@ with_zswap() {
 	"$@"
 	rc=$?
 	zswap on
+	return $rc
+}
+
+# has_vswap: true when the kernel swaps through vswap (CONFIG_VIRTUAL_SWAP=y
+# with the swap paths routed through it), told by its vmstat counters
+has_vswap() { grep -q '^vswap_' /proc/vmstat; }
+
+# need_vswap WHAT: skip unless the kernel has vswap
+need_vswap() { has_vswap || skip "no vswap in this kernel: $*"; }
+
+# meminfo KEY: the value of KEY in /proc/meminfo, in kB (0 when absent)
+meminfo() {
+	awk -v k="$1:" '$1 == k { v = $2 } END { print v + 0 }' /proc/meminfo
+}
+
+# cgstat CGROUP KEY: the value of KEY in CGROUP's memory.stat (CGROUP is a
+# path), or -1 when there is no such key
+cgstat() {
+	awk -v k="$2" '$1 == k { v = $2; f = 1 } END { print f ? v : -1 }' \
+		"$1/memory.stat"
+}
+
+# The vswap gauges: live virtual slots by where their data is
+VSWAP_GAUGES="vswap_none vswap_zero vswap_zswap vswap_phys vswap_folio"
+
+# vswap_live: live virtual swap slots, all backends together
+vswap_live() {
+	awk -v g=" $VSWAP_GAUGES " 'index(g, " " $1 " ") { n += $2 }
+		END { print n + 0 }' /proc/vmstat
+}
+
+# vswap_gauges: the gauges on one line, for the log
+vswap_gauges() {
+	local g out=
+	for g in $VSWAP_GAUGES vswap_desc_bytes; do
+		out="$out ${g#vswap_}=$(vmstat $g)"
+	done
+	echo "vswap:$out"
+}
+
+# swap_used_kb: "Used" of /proc/swaps, all devices, in kB
+swap_used_kb() {
+	awk 'NR > 1 { n += $4 } END { print n + 0 }' /proc/swaps
+}
+
+# vmswap_pages PID: swap entries in PID's page tables (VmSwap), in pages
+vmswap_pages() {
+	awk -v ps=4 \
+		'$1 == "VmSwap:" { print int($2 / ps) }' "/proc/$1/status"
+}
+
+# swap_verify in the background, pausing while its pages are swapped out
+# (swap_verify -W):
+#
+#	sv_start ARGS...   start swap_verify -W $SV_FILE ARGS... in the
+#	                   background (pid in SV_PID)
+#	sv_wait [STAGE]    wait until it pauses (at STAGE, default "swapped");
+#	                   sets SV_CG to its cgroup's path
+#	sv_go              let it go on
+#	sv_end             wait for it; returns its exit status
+#
+# A test that exits while swap_verify is still running kills it.
+SV_FILE=/tmp/swap_verify.pause
+SV_PID=
+
+sv_start() {
+	rm -f "$SV_FILE"
+	swap_verify -W "$SV_FILE" "$@" &
+	SV_PID=$!
+}
+
+sv_kill() {
+	[ -n "$SV_PID" ] || return 0
+	kill "$SV_PID" 2>/dev/null
+	rm -f "$SV_FILE"
+	wait "$SV_PID" 2>/dev/null
+	SV_PID=
+}
+
+# sv_running: swap_verify has neither exited nor become a zombie
+sv_running() {
+	local st
+	st=$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' "/proc/$SV_PID/status" \
+		2>/dev/null)
+	[ -n "$st" ] && [ "$st" != Z ]
+}
+
+sv_wait() {
+	local stage=${1:-swapped} i=0 pid cg st
+	while [ ! -e "$SV_FILE" ]; do
+		sv_running || { sv_end; fail "swap_verify exited (status $?) \
+before pausing ($stage)"; }
+		i=$((i + 1))
+		[ "$i" -lt 3000 ] || fail "swap_verify did not pause ($stage)"
+		sleep 0.1
+	done
+	read -r pid cg st <"$SV_FILE"
+	[ "$pid" = "$SV_PID" ] && [ "$st" = "$stage" ] ||
+		fail "swap_verify paused as '$pid $cg $st', wanted $SV_PID at $stage"
+	SV_CG=$cg
+}
+
+sv_go() { rm -f "$SV_FILE"; }
+
+sv_end() {
+	local rc
+	wait "$SV_PID"
+	rc=$?
+	SV_PID=
 	return $rc
 }
