@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Zero-filled pages: they come back as zeroes and take neither a disk write
-# nor a zswap object.
+# nor a zswap object.  With vswap they are also counted in vswap_zero while
+# they are out, and take no device slot at all (SwapFree does not move).
 . /lib/vtest.sh
 need_disks 1
 swap_on_disks 1
@@ -9,7 +10,31 @@ zswap on
 p=$(vmstat pswpout)
 z=$(vmstat zswpout)
 zero=$(vmstat swpout_zero)
-swap_verify -m zero -s 64 || fail "data verification"
+tz=$(vmstat vswap_to_zero)
+free=$(meminfo SwapFree)
+has_vswap && echo "before: $(vswap_gauges)"
+sv_start -m zero -s 64
+sv_wait
+n=$(vmswap_pages "$SV_PID")
+echo "swap_verify has $n pages swapped out (VmSwap)"
+[ "$n" -gt 0 ] || fail "no swap entry in swap_verify's page tables"
+expect_same pswpout "$p"
+expect_same zswpout "$z"
+if has_vswap; then
+	echo "swapped out: $(vswap_gauges)"
+	vz=$(vmstat vswap_zero)
+	[ "$vz" -ge "$n" ] || fail "vswap_zero is $vz with $n zero pages out"
+	[ "$(cgstat "$SV_CG" vswap_zero)" -gt 0 ] ||
+		fail "the cgroup's memory.stat vswap_zero is $(cgstat "$SV_CG" vswap_zero)"
+	[ "$(meminfo SwapFree)" -eq "$free" ] ||
+		fail "SwapFree moved from $free to $(meminfo SwapFree) kB"
+	echo "SwapFree: unchanged at $free kB"
+	expect_grew vswap_to_zero "$tz"
+else
+	echo "SwapFree: $free -> $(meminfo SwapFree) kB (no vswap: zero pages take slots)"
+fi
+sv_go
+sv_end || fail "data verification"
 expect_grew swpout_zero "$zero"
 expect_same pswpout "$p"
 expect_same zswpout "$z"
