@@ -1,0 +1,45 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# zswap writeback under a reader: pages go to zswap (in front of a disk),
+# then the zswap shrinker is switched on and the cgroup is reclaimed from
+# outside, over and over, so zswap writes its entries back to the disk
+# while swap_verify keeps reading, checking and rewriting the data (loads,
+# new stores and writeback all at once).  Writeback must happen (zswpwb,
+# pswpout) and every byte must come back; with vswap the data is then seen
+# on the device (vswap_phys) and the moves are counted (vswap_to_phys).
+. /lib/vtest.sh
+need_disks 1
+s=/sys/module/zswap/parameters/shrinker_enabled
+[ -w "$s" ] || skip "no zswap shrinker in this kernel"
+swap_on_disks 1
+zswap on
+old=$(cat "$s")
+at_exit 'echo "$old" >"$s"'
+echo N >"$s"
+wb=$(vmstat zswpwb)
+p=$(vmstat pswpout)
+tp=$(vmstat vswap_to_phys)
+sv_start -m anon -s 48 -t 8 -R
+sv_wait
+zb=$(cgstat "$SV_CG" zswapped)
+echo "in zswap: $zb bytes"
+[ "$zb" -gt 0 ] || fail "nothing in zswap before the writeback"
+has_vswap && echo "swapped out: $(vswap_gauges)"
+expect_same zswpwb "$wb"
+echo Y >"$s"
+sv_go
+while [ ! -e "$SV_FILE" ] && sv_running; do
+	echo 8M >"$SV_CG/memory.reclaim" 2>/dev/null
+	sleep 0.2
+done
+sv_wait after
+echo "in zswap: $(cgstat "$SV_CG" zswapped) bytes"
+expect_grew zswpwb "$wb"
+expect_grew pswpout "$p"
+if has_vswap; then
+	echo "swapped out: $(vswap_gauges)"
+	[ "$(vmstat vswap_phys)" -gt 0 ] || fail "vswap_phys is 0 after writeback"
+	expect_grew vswap_to_phys "$tp"
+fi
+sv_go
+sv_end || fail "data verification"
