@@ -33,10 +33,12 @@
  *
  * With -W FILE the parent pauses while its pages are out: right after the
  * first push-out and, with -t, once more after the timed passes and a last
- * push-out.  To pause it writes "PID CGROUP STAGE" to FILE (STAGE is
- * "swapped", then "after") and waits until FILE is removed, so a test can
- * read counters while the pages are known to be in swap.  It fails after
- * 300 seconds without an answer.
+ * push-out.  To pause it writes "PID CGROUP STAGE OUT" to FILE (STAGE is
+ * "swapped", then "after"; OUT is the number of pages of the buffer that
+ * are neither mapped nor in the swap cache, by mincore(2): exactly those
+ * whose data is only in swap) and waits until FILE is removed, so a test
+ * can read counters while the pages are known to be in swap.  It fails
+ * after 300 seconds without an answer.
  *
  * With -g PARENT the cgroup is created under /sys/fs/cgroup/PARENT (which
  * must have the memory controller enabled for its children) instead of
@@ -76,6 +78,7 @@ static long page_size;
 static char cgroup[256];
 static const char *cgparent;
 static const char *waitfile;
+static unsigned char *corevec;	/* for mincore, charged outside the cgroup */
 
 static void note(const char *fmt, ...)
 {
@@ -293,26 +296,49 @@ static double now(void)
 }
 
 /*
+ * Pages of the buffer that are neither mapped nor in the swap cache, by
+ * mincore(2): every page has been written, so these are exactly the pages
+ * whose data is only in swap (zswap, a device, or nothing for a zero page).
+ * -1 when mincore fails.
+ */
+static long pages_out(char *buf, size_t pages)
+{
+	long out = 0;
+
+	if (mincore(buf, pages * page_size, corevec)) {
+		note("mincore: %s", strerror(errno));
+		return -1;
+	}
+	for (size_t pg = 0; pg < pages; pg++)
+		out += !(corevec[pg] & 1);
+	return out;
+}
+
+/*
  * -W: tell the test we are paused at STAGE (FILE appears, written whole by
  * a rename) and wait for it to remove FILE.  Touches none of the buffer.
  */
-static int pause_at(const char *stage)
+static int pause_at(const char *stage, char *buf, size_t pages)
 {
 	char tmp[300], val[400];
 	double deadline = now() + 300;
+	long out;
 	int fd;
 
 	if (!waitfile)
 		return KSFT_PASS;
+	out = pages_out(buf, pages);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", waitfile);
-	snprintf(val, sizeof(val), "%d %s %s\n", getpid(), cgroup, stage);
+	snprintf(val, sizeof(val), "%d %s %s %ld\n", getpid(), cgroup, stage,
+		 out);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0 || write(fd, val, strlen(val)) != (ssize_t)strlen(val) ||
 	    close(fd) || rename(tmp, waitfile)) {
 		note("cannot write %s: %s", waitfile, strerror(errno));
 		return KSFT_FAIL;
 	}
-	note("paused (%s): waiting for %s to go", stage, waitfile);
+	note("paused (%s) with %ld of %zu pages out; waiting for %s to go",
+	     stage, out, pages, waitfile);
 	while (!access(waitfile, F_OK)) {
 		if (now() > deadline) {
 			note("FAIL: nobody removed %s", waitfile);
@@ -394,6 +420,19 @@ int main(int argc, char **argv)
 
 	printf("# swap_verify: mode %s, %ld MiB, memory.max %ld MiB, seed %#"
 	       PRIx64 "\n", mode, size_mb, limit_mb, seed);
+	/*
+	 * Memory of our own touched first inside the cgroup is pushed out with
+	 * the buffer and would show in the counters the tests check (a zero
+	 * page test sees a zswap store): take what we need beforehand.
+	 */
+	if (waitfile) {
+		corevec = malloc(pages);
+		if (!corevec) {
+			note("out of memory");
+			return KSFT_FAIL;
+		}
+		memset(corevec, 1, pages);
+	}
 	ret = cgroup_enter(limit_mb);
 	if (ret != KSFT_PASS)
 		goto out;
@@ -413,7 +452,7 @@ int main(int argc, char **argv)
 	fill(buf, pages, seed, zero);
 	for (long pass = 0; pass < passes; pass++) {
 		pageout(buf, pages * page_size);
-		if (!pass && pause_at("swapped")) {
+		if (!pass && pause_at("swapped", buf, pages)) {
 			ret = KSFT_FAIL;
 			goto out;
 		}
@@ -447,7 +486,7 @@ int main(int argc, char **argv)
 		note("verified %ld more times in %ld s%s", rounds, keep_secs,
 		     seeds ? ", rewriting half each time" : "");
 		pageout(buf, pages * page_size);
-		if (pause_at("after")) {
+		if (pause_at("after", buf, pages)) {
 			ret = KSFT_FAIL;
 			goto out;
 		}
