@@ -16,8 +16,14 @@ VTEST_ATEXIT=
 at_exit() { VTEST_ATEXIT="$1; $VTEST_ATEXIT"; }
 trap 'sv_kill; eval "$VTEST_ATEXIT"' EXIT
 
-# vmstat KEY: the current value of KEY in /proc/vmstat (0 when absent)
+# vm_refresh: fold the per-CPU vmstat deltas into the totals, so that the
+# gauges read next are exact, not up to a threshold per CPU behind
+vm_refresh() { echo 1 >/proc/sys/vm/stat_refresh 2>/dev/null; }
+
+# vmstat KEY: the current value of KEY in /proc/vmstat (0 when absent);
+# the vswap_* gauges are refreshed first
 vmstat() {
+	case "$1" in vswap_*) vm_refresh ;; esac
 	awk -v k="$1" '$1 == k { v = $2 } END { print v + 0 }' /proc/vmstat
 }
 
@@ -107,6 +113,7 @@ VSWAP_GAUGES="vswap_none vswap_zero vswap_zswap vswap_phys vswap_folio"
 
 # vswap_live: live virtual swap slots, all backends together
 vswap_live() {
+	vm_refresh
 	awk -v g=" $VSWAP_GAUGES " 'index(g, " " $1 " ") { n += $2 }
 		END { print n + 0 }' /proc/vmstat
 }
@@ -137,7 +144,9 @@ vmswap_pages() {
 #	sv_start ARGS...   start swap_verify -W $SV_FILE ARGS... in the
 #	                   background (pid in SV_PID)
 #	sv_wait [STAGE]    wait until it pauses (at STAGE, default "swapped");
-#	                   sets SV_CG to its cgroup's path
+#	                   sets SV_CG to its cgroup's path and SV_OUT to the
+#	                   number of its pages whose data is only in swap
+#	                   (neither mapped nor in the swap cache)
 #	sv_go              let it go on
 #	sv_end             wait for it; returns its exit status
 #
@@ -168,7 +177,7 @@ sv_running() {
 }
 
 sv_wait() {
-	local stage=${1:-swapped} i=0 pid cg st
+	local stage=${1:-swapped} i=0 pid cg st out
 	while [ ! -e "$SV_FILE" ]; do
 		sv_running || { sv_end; fail "swap_verify exited (status $?) \
 before pausing ($stage)"; }
@@ -176,10 +185,11 @@ before pausing ($stage)"; }
 		[ "$i" -lt 3000 ] || fail "swap_verify did not pause ($stage)"
 		sleep 0.1
 	done
-	read -r pid cg st <"$SV_FILE"
-	[ "$pid" = "$SV_PID" ] && [ "$st" = "$stage" ] ||
-		fail "swap_verify paused as '$pid $cg $st', wanted $SV_PID at $stage"
+	read -r pid cg st out <"$SV_FILE"
+	[ "$pid" = "$SV_PID" ] && [ "$st" = "$stage" ] && [ "$out" -ge 0 ] ||
+		fail "swap_verify paused as '$pid $cg $st $out', wanted $SV_PID at $stage"
 	SV_CG=$cg
+	SV_OUT=$out
 }
 
 sv_go() { rm -f "$SV_FILE"; }
