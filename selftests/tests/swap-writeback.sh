@@ -28,8 +28,16 @@ has_vswap && echo "swapped out: $(vswap_gauges)"
 expect_same zswpwb "$wb"
 echo Y >"$s"
 sv_go
+# vswap_phys at its highest while swap_verify runs: whether the data read
+# back from the disk keeps its device slot is vswap's business, so by the
+# end there may be none left on the device
+maxphys=0
 while [ ! -e "$SV_FILE" ] && sv_running; do
 	echo 8M >"$SV_CG/memory.reclaim" 2>/dev/null
+	if has_vswap; then
+		ph=$(vmstat vswap_phys)
+		[ "$ph" -gt "$maxphys" ] && maxphys=$ph
+	fi
 	sleep 0.2
 done
 sv_wait after
@@ -37,8 +45,9 @@ echo "in zswap: $(cgstat "$SV_CG" zswapped) bytes"
 expect_grew zswpwb "$wb"
 expect_grew pswpout "$p"
 if has_vswap; then
-	echo "swapped out: $(vswap_gauges)"
-	[ "$(vmstat vswap_phys)" -gt 0 ] || fail "vswap_phys is 0 after writeback"
+	echo "swapped out: $(vswap_gauges); vswap_phys was up to $maxphys"
+	[ "$maxphys" -gt 0 ] || [ "$(vmstat vswap_phys)" -gt 0 ] ||
+		fail "vswap_phys stayed 0 through the writeback"
 	expect_grew vswap_to_phys "$tp"
 fi
 sv_go
