@@ -253,9 +253,22 @@ int vswap_zswap_load(void *obj, struct folio *folio)
 	return mzswap_load(obj, folio->data);
 }
 
-void vswap_zswap_release(void *obj)
+void vswap_zswap_release(swp_entry_t entry, void *obj)
 {
 	mzswap_free(obj);
+}
+
+/*
+ * The model keeps no per-memcg statistics and has no swap cache or memcg
+ * charge to drop when a slot is freed.
+ */
+void vswap_account(unsigned short memcg_id, enum vswap_type type, long nr,
+		   bool moved)
+{
+}
+
+void vswap_slot_freed(swp_entry_t entry, unsigned short memcg_id)
+{
 }
 
 /* Far memory: a second tier holding plain page copies. */

@@ -136,9 +136,15 @@ static DEFINE_PER_CPU(struct vswap_stat, vswap_stat);
 static atomic_long_t vswap_nr_partitions;
 static atomic_long_t vswap_nr_rmap_clusters;
 
-static inline void vswap_stat_add(enum vswap_type type, long n)
+/*
+ * @moved: the slots entered @type by a store, load or switch (counted as a
+ * transition), rather than by allocation, free or a memcg change.
+ */
+static inline void vswap_stat_add(unsigned short memcg_id,
+				  enum vswap_type type, long n, bool moved)
 {
 	atomic_long_add(n, &raw_cpu_ptr(&vswap_stat)->nr[type]);
+	vswap_account(memcg_id, type, n, moved);
 }
 
 /* Slots released per lock round trip in vswap_put(). */
@@ -457,7 +463,7 @@ static int vswap_alloc_partition(unsigned short memcg_id, swp_entry_t *entry)
 	VM_WARN_ON_ONCE(i != 0);
 	p->state = VSWAP_P_FULL;
 	spin_unlock(&p->lock);
-	vswap_stat_add(VSWAP_NONE, VSWAP_PARTITION_SLOTS);
+	vswap_stat_add(memcg_id, VSWAP_NONE, VSWAP_PARTITION_SLOTS, false);
 	*entry = vswap_entry((unsigned long)p->id << VSWAP_PARTITION_SHIFT);
 	return 0;
 }
@@ -505,7 +511,8 @@ int vswap_alloc(unsigned short memcg_id, unsigned int order,
 						VSWAP_PARTITION_SHIFT) + i;
 					spin_unlock(&p->lock);
 					rcu_read_unlock();
-					vswap_stat_add(VSWAP_NONE, nr);
+					vswap_stat_add(memcg_id, VSWAP_NONE,
+						       nr, false);
 					*entry = vswap_entry(slot);
 					return 0;
 				}
@@ -564,7 +571,8 @@ static bool vswap_ref_sub(atomic_t *ref, unsigned int bits)
 	return o == bits;
 }
 
-static void vswap_word_release(unsigned long slot, unsigned long word);
+static void vswap_word_release(unsigned long slot, unsigned long word,
+			       unsigned short memcg_id);
 
 /*
  * Free slots whose reference field reached zero: clear their backend words
@@ -576,11 +584,13 @@ static void vswap_slots_free(struct vswap_partition *p,
 {
 	unsigned long base = (unsigned long)p->id << VSWAP_PARTITION_SHIFT;
 	unsigned long old[VSWAP_FREE_BATCH];
+	unsigned short memcg[VSWAP_FREE_BATCH];
 	unsigned int i;
 
 	spin_lock(&p->lock);
 	for (i = 0; i < n; i++) {
 		old[i] = READ_ONCE(p->backend[idx[i]]);
+		memcg[i] = p->memcg[idx[i]];
 		VM_WARN_ON_ONCE(atomic_read(&p->ref[idx[i]]));
 		/* Pairs with READ_ONCE() in lookups: the slot is free. */
 		WRITE_ONCE(p->backend[idx[i]], VSWAP_WORD_FREE);
@@ -597,8 +607,10 @@ static void vswap_slots_free(struct vswap_partition *p,
 	}
 	spin_unlock(&p->lock);
 
-	for (i = 0; i < n; i++)
-		vswap_word_release(base + idx[i], old[i]);
+	for (i = 0; i < n; i++) {
+		vswap_word_release(base + idx[i], old[i], memcg[i]);
+		vswap_slot_freed(vswap_entry(base + idx[i]), memcg[i]);
+	}
 }
 
 /*
@@ -1087,7 +1099,7 @@ void vswap_backing_release(swp_entry_t entry, const struct vswap_backing *b)
 	case VSWAP_ZERO:
 		break;
 	case VSWAP_ZSWAP:
-		vswap_zswap_release(b->zswap);
+		vswap_zswap_release(entry, b->zswap);
 		break;
 	case VSWAP_PHYS:
 		vswap_rmap_clear(b->phys, vswap_slot(entry));
@@ -1105,13 +1117,14 @@ void vswap_backing_release(swp_entry_t entry, const struct vswap_backing *b)
 	}
 }
 
-static void vswap_word_release(unsigned long slot, unsigned long word)
+static void vswap_word_release(unsigned long slot, unsigned long word,
+			       unsigned short memcg_id)
 {
 	struct vswap_backing b;
 
 	if (WARN_ON_ONCE(!vswap_word_decode(word, &b)))
 		return;
-	vswap_stat_add(b.type, -1);
+	vswap_stat_add(memcg_id, b.type, -1, false);
 	vswap_backing_release(vswap_entry(slot), &b);
 }
 
@@ -1149,8 +1162,11 @@ int vswap_backing_switch(swp_entry_t entry, const struct vswap_backing *old,
 	 * data before the switch, pairing with READ_ONCE() in lookups.
 	 */
 	if (cmpxchg(&p->backend[slot & VSWAP_PARTITION_MASK], ow, nw) == ow) {
-		vswap_stat_add(old->type, -1);
-		vswap_stat_add(new->type, 1);
+		unsigned short id = READ_ONCE(p->memcg[slot &
+						       VSWAP_PARTITION_MASK]);
+
+		vswap_stat_add(id, old->type, -1, false);
+		vswap_stat_add(id, new->type, 1, true);
 		err = 0;
 	} else {
 		err = vswap_word_read(slot) == VSWAP_WORD_FREE ? -ENOENT :
@@ -1165,6 +1181,87 @@ static bool vswap_backing_equal(const struct vswap_backing *a,
 				const struct vswap_backing *b)
 {
 	return vswap_word_encode(a) == vswap_word_encode(b);
+}
+
+/**
+ * vswap_backing_set - record where a slot's data now lives
+ * @entry: the slot; the caller holds its pin
+ * @new: the new backing, already written (or %VSWAP_NONE: the data is only
+ *	in the caller's swap-cache folio)
+ *
+ * For the swap paths, which write the data themselves: a device slot is
+ * entered in the reverse map, the descriptor is switched and the old
+ * backing released (the same device slot again is left alone).
+ *
+ * Context: process context (may allocate a reverse-map cluster).
+ * Return: 0, -ENOENT if the slot is free, or -ENOMEM (nothing changed).
+ */
+int vswap_backing_set(swp_entry_t entry, const struct vswap_backing *new)
+{
+	struct vswap_backing old;
+	int err;
+
+	for (;;) {
+		if (!vswap_lookup(entry, &old))
+			return -ENOENT;
+		if (vswap_backing_equal(&old, new))
+			return 0;
+		if (new->type == VSWAP_PHYS) {
+			err = vswap_rmap_set(new->phys, vswap_slot(entry));
+			if (err)
+				return err;
+		}
+		err = vswap_backing_switch(entry, &old, new);
+		if (!err)
+			break;
+		if (new->type == VSWAP_PHYS)
+			vswap_rmap_clear(new->phys, vswap_slot(entry));
+		if (err != -EAGAIN)
+			return err;
+	}
+	vswap_backing_release(entry, &old);
+	return 0;
+}
+
+/**
+ * vswap_memcg_xchg - change the memcg of a run of slots
+ * @entry: the first slot, in use
+ * @memcg_id: the new owner (0: none)
+ * @nr: number of slots
+ *
+ * The swap_cgroup record of virtual swap.  The per-memcg statistics of
+ * each slot's backing move with it.
+ *
+ * Context: any context.
+ * Return: the previous owner of the first slot.
+ */
+unsigned short vswap_memcg_xchg(swp_entry_t entry, unsigned short memcg_id,
+				unsigned int nr)
+{
+	unsigned long slot = vswap_slot(entry);
+	struct vswap_partition *p = NULL;
+	unsigned short old, first = 0;
+	unsigned int i, idx;
+	unsigned long word;
+
+	rcu_read_lock();
+	for (i = 0; i < nr; i++) {
+		if (!i || !((slot + i) & VSWAP_PARTITION_MASK))
+			p = vswap_partition_find(slot + i);
+		if (WARN_ON_ONCE(!p))
+			break;
+		idx = (slot + i) & VSWAP_PARTITION_MASK;
+		old = xchg(&p->memcg[idx], memcg_id);
+		if (!i)
+			first = old;
+		word = READ_ONCE(p->backend[idx]);
+		if (word == VSWAP_WORD_FREE || old == memcg_id)
+			continue;
+		vswap_account(old, vswap_word_type(word), -1, false);
+		vswap_account(memcg_id, vswap_word_type(word), 1, false);
+	}
+	rcu_read_unlock();
+	return first;
 }
 
 /**
@@ -1285,6 +1382,31 @@ static unsigned int vswap_rmap_gather(int type, unsigned long *pos,
 	}
 	rcu_read_unlock();
 	*pos = (idx << VSWAP_RMAP_SHIFT) + i;
+	return n;
+}
+
+/**
+ * vswap_rmap_next - the virtual slots a swap device holds, in device order
+ * @type: the swap type
+ * @pos: the device offset to start at; advanced past what is returned
+ * @slots: filled in with up to @max virtual slots
+ * @max: size of @slots
+ *
+ * Context: any context.
+ * Return: the number of slots filled in; 0 when the walk is over.
+ */
+unsigned int vswap_rmap_next(int type, unsigned long *pos,
+			     swp_entry_t *slots, unsigned int max)
+{
+	struct vswap_rmap_ref refs[VSWAP_MOVE_BATCH];
+	unsigned int i, n;
+
+	if (type < 0 || type >= MAX_SWAPFILES)
+		return 0;
+	n = vswap_rmap_gather(type, pos, refs,
+			      min(max, (unsigned int)VSWAP_MOVE_BATCH));
+	for (i = 0; i < n; i++)
+		slots[i] = vswap_entry(refs[i].slot);
 	return n;
 }
 
@@ -1492,6 +1614,22 @@ void vswap_shrink(void)
 		}
 		rcu_read_unlock();
 	}
+}
+
+/**
+ * vswap_max_slot - bound the virtual slot numbers handed out
+ * @limit: every slot number stays below this (at least two partitions)
+ *
+ * The kernel sizes the swap cache and zswap's trees of the virtual type by
+ * this bound.  Call before the first allocation.
+ *
+ * Context: any context.
+ */
+void vswap_max_slot(unsigned long limit)
+{
+	unsigned long nr = limit >> VSWAP_PARTITION_SHIFT;
+
+	vswap_partition_limit = min(max(nr, 2UL), VSWAP_MAX_PARTITIONS);
 }
 
 /**

@@ -3,34 +3,164 @@
  * vswap_glue.c: what the kernel adds around the vswap core.
  *
  * mm/vswap.c is shared with the userspace model (vswap-model/); everything
- * that exists only in the kernel lives here: starting the core at boot, and
- * the hooks of the built-in data backends.  The core decides where the
- * data of a virtual slot lives and keeps the descriptor; it moves the data
- * through the hooks below, which belong to the backends themselves: zswap
- * compresses into its pool, the swap device code allocates a physical slot
- * and does the I/O (the model supplies backends of its own).
+ * that exists only in the kernel lives here: starting the core and the
+ * virtual swap type at boot, the bound on the virtual space (the
+ * vswap.max_pages knob), statistics for /proc/vmstat and memory.stat, and
+ * what happens when a slot dies (memcg uncharge, swap cache shadow).
  *
- * Until the swap paths are routed through vswap, no backend accepts data:
- * zswap declines every page and no device slot is handed out, so the core
- * is built and initialised but never stores anything.
+ * The swap paths call the core directly: mm/swap_slots.c allocates virtual
+ * slots, mm/swapfile.c counts references and pins through the core and
+ * empties devices through its reverse map, mm/page_io.c decides per page
+ * between a zero page, zswap and a device slot and records it in the
+ * descriptor.  zswap keeps its objects in its own tree, under the virtual
+ * slot.
  */
 
 #define pr_fmt(fmt) "vswap: " fmt
 
 #include <linux/init.h>
+#include <linux/memcontrol.h>
+#include <linux/mm.h>
+#include <linux/moduleparam.h>
+#include <linux/seq_file.h>
 #include <linux/swap.h>
+#include <linux/swapops.h>
+#include <linux/vmstat.h>
 #include <linux/vswap.h>
+#include <linux/zswap.h>
+#include "swap.h"
 
-static int __init vswap_glue_init(void)
+#undef MODULE_PARAM_PREFIX
+#define MODULE_PARAM_PREFIX "vswap."
+
+/* Set once the virtual swap type exists; no slot is handed out before. */
+static bool vswap_ready __read_mostly;
+/* Virtual slot numbers stay below this; fixed at boot. */
+static unsigned long vswap_hard_max __read_mostly;
+/* The max_pages knob: bound on live virtual slots, 0 for automatic. */
+static unsigned long vswap_max_pages __read_mostly;
+/* Live virtual slots. */
+static atomic_long_t vswap_live = ATOMIC_LONG_INIT(0);
+
+static int vswap_max_pages_set(const char *val, const struct kernel_param *kp)
 {
-	int err = vswap_init();
+	unsigned long v;
 
-	if (err)
-		pr_err("cannot start the core: %d\n", err);
-	return err;
+	/* Before boot-time setup the bound is not known yet. */
+	if (kstrtoul(val, 0, &v) || (vswap_hard_max && v > vswap_hard_max))
+		return -EINVAL;
+	WRITE_ONCE(vswap_max_pages, v);
+	return 0;
 }
-subsys_initcall(vswap_glue_init);
 
+static const struct kernel_param_ops vswap_max_pages_ops = {
+	.set = vswap_max_pages_set,
+	.get = param_get_ulong,
+};
+module_param_cb(max_pages, &vswap_max_pages_ops, &vswap_max_pages, 0644);
+MODULE_PARM_DESC(max_pages,
+		 "Bound on live virtual swap slots (0: RAM plus swap devices)");
+
+/* The bound in force: the knob, or RAM plus the swap devices' size. */
+static unsigned long vswap_limit(void)
+{
+	unsigned long max = READ_ONCE(vswap_max_pages);
+
+	if (!max)
+		max = totalram_pages() + READ_ONCE(total_swap_pages);
+	return min(max, vswap_hard_max);
+}
+
+/**
+ * vswap_alloc_slot - a virtual slot for a folio being swapped out
+ * @entry: the slot, on success; untouched on failure
+ *
+ * Context: process context, may sleep.
+ * Return: false when the virtual space is at its bound or out of memory.
+ */
+bool vswap_alloc_slot(swp_entry_t *entry)
+{
+	if (!READ_ONCE(vswap_ready) ||
+	    atomic_long_read(&vswap_live) >= vswap_limit())
+		return false;
+	if (vswap_alloc(0, 0, entry))
+		return false;
+	atomic_long_inc(&vswap_live);
+	return true;
+}
+
+/**
+ * vswap_nr_swappable - how many more pages reclaim may swap out
+ *
+ * With virtual swap a swapped-out page needs a virtual slot and, unless it
+ * is a zero page or zswap takes it, a device slot.  While zswap is enabled
+ * the bound is the virtual space; otherwise also the free device slots.
+ * This is what get_nr_swap_pages() reports to reclaim and memcg, while
+ * nr_swap_pages, SwapFree and /proc/swaps keep counting device slots only.
+ *
+ * Context: any context.
+ */
+long vswap_nr_swappable(void)
+{
+	long room = (long)vswap_limit() - atomic_long_read(&vswap_live);
+
+	if (!READ_ONCE(vswap_ready) || room <= 0)
+		return 0;
+	if (zswap_is_enabled())
+		return room;
+	return min(room, atomic_long_read(&nr_swap_pages));
+}
+
+void vswap_account(unsigned short memcg_id, enum vswap_type type, long nr,
+		   bool moved)
+{
+	struct mem_cgroup *memcg;
+
+	if (moved && nr > 0)
+		count_vm_events(VSWAP_TO_NONE + type, nr);
+	if (!IS_ENABLED(CONFIG_MEMCG) || !memcg_id || mem_cgroup_disabled())
+		return;
+	rcu_read_lock();
+	memcg = mem_cgroup_from_id(memcg_id);
+	if (memcg)
+		mod_memcg_state(memcg, MEMCG_VSWAP_NONE + type, nr);
+	rcu_read_unlock();
+}
+
+void vswap_slot_freed(swp_entry_t entry, unsigned short memcg_id)
+{
+	pgoff_t offset = swp_offset(entry);
+
+	/* What a device slot's free does: swap_range_free(). */
+	clear_shadow_from_swap_cache(VSWAP_SWP_TYPE, offset, offset);
+	mem_cgroup_uncharge_swap_id(memcg_id, 1);
+	atomic_long_dec(&vswap_live);
+}
+
+void vswap_vmstat_show(struct seq_file *m)
+{
+	static const char * const names[VSWAP_NR_TYPES] = {
+		[VSWAP_NONE] = "vswap_none",
+		[VSWAP_ZERO] = "vswap_zero",
+		[VSWAP_ZSWAP] = "vswap_zswap",
+		[VSWAP_PHYS] = "vswap_phys",
+		[VSWAP_FOLIO] = "vswap_folio",
+		[VSWAP_EXT] = "vswap_ext",
+	};
+	int i;
+
+	for (i = 0; i < VSWAP_NR_TYPES; i++)
+		seq_printf(m, "%s %lu\n", names[i], vswap_nr_entries(i));
+	seq_printf(m, "vswap_desc_bytes %lu\n", vswap_metadata_bytes());
+}
+
+/*
+ * The core's store and load hooks serve vswap_move() and vswap_swapoff(),
+ * which the kernel does not use yet: the swap paths do their own I/O
+ * (mm/page_io.c) and swapoff reads through the swap cache
+ * (swap_vswap_unuse()).  They decline, so the core never stores anything
+ * behind the swap paths' back.
+ */
 void *vswap_zswap_store(struct folio *folio, unsigned short memcg_id)
 {
 	return NULL;
@@ -40,11 +170,6 @@ int vswap_zswap_load(void *obj, struct folio *folio)
 {
 	WARN_ON_ONCE(1);	/* nothing was ever stored */
 	return -EIO;
-}
-
-void vswap_zswap_release(void *obj)
-{
-	WARN_ON_ONCE(1);
 }
 
 int vswap_phys_store(struct folio *folio, unsigned short memcg_id,
@@ -59,12 +184,35 @@ int vswap_phys_load(swp_entry_t phys, struct folio *folio)
 	return -EIO;
 }
 
-void vswap_phys_release(swp_entry_t phys)
+static int __init vswap_glue_init(void)
 {
-	WARN_ON_ONCE(1);
-}
+	unsigned long max;
+	int err;
 
-long vswap_phys_used(int type)
-{
-	return 0;	/* no device slot is ever handed out */
+	/*
+	 * The swap cache and zswap's trees of the virtual type are sized by
+	 * the highest slot number: four times RAM, at least 4 GiB of pages,
+	 * or more if vswap.max_pages asks for it at boot.
+	 */
+	max = max(4 * totalram_pages(), 1UL << (32 - PAGE_SHIFT));
+	max = max(max, READ_ONCE(vswap_max_pages));
+	max = round_up(max, SWAP_ADDRESS_SPACE_PAGES);
+
+	err = vswap_init();
+	if (err)
+		goto fail;
+	vswap_max_slot(max);
+	err = swap_vswap_init(max);
+	if (err) {
+		vswap_exit();
+		goto fail;
+	}
+	vswap_hard_max = max;
+	WRITE_ONCE(vswap_ready, true);
+	pr_info("virtual swap space of up to %lu pages\n", max);
+	return 0;
+fail:
+	pr_err("cannot start: %d; swapping is disabled\n", err);
+	return err;
 }
+subsys_initcall(vswap_glue_init);

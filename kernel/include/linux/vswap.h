@@ -20,6 +20,7 @@
 #include <linux/mm_types.h>
 
 struct folio;
+struct seq_file;
 
 /*
  * The swap type that names virtual slots in page tables.  The integration
@@ -78,8 +79,15 @@ struct vswap_backend_ops {
 
 #ifdef CONFIG_VIRTUAL_SWAP
 
+/*
+ * Whether a swap entry names a virtual slot rather than a device slot.  A
+ * macro, so that this header needs neither swap.h nor swapops.h.
+ */
+#define is_vswap_entry(entry)	(swp_type(entry) == VSWAP_SWP_TYPE)
+
 int vswap_init(void);
 void vswap_exit(void);
+void vswap_max_slot(unsigned long limit);
 
 /* Slot lifetime: swap count and swap-cache pin. */
 int vswap_alloc(unsigned short memcg_id, unsigned int order,
@@ -91,6 +99,8 @@ void vswap_cache_unpin(swp_entry_t entry, unsigned int nr);
 unsigned int vswap_count(swp_entry_t entry);
 bool vswap_cache_pinned(swp_entry_t entry);
 unsigned short vswap_memcg_id(swp_entry_t entry);
+unsigned short vswap_memcg_xchg(swp_entry_t entry, unsigned short memcg_id,
+				unsigned int nr);
 
 /* Backing: lookup, store, load, switch, release, move. */
 bool vswap_lookup(swp_entry_t entry, struct vswap_backing *b);
@@ -101,10 +111,13 @@ int vswap_backing_store(swp_entry_t entry, struct folio *folio,
 int vswap_backing_load(const struct vswap_backing *b, struct folio *folio);
 int vswap_backing_switch(swp_entry_t entry, const struct vswap_backing *old,
 			 const struct vswap_backing *new);
+int vswap_backing_set(swp_entry_t entry, const struct vswap_backing *new);
 void vswap_backing_release(swp_entry_t entry, const struct vswap_backing *b);
 int vswap_move(swp_entry_t entry, const struct vswap_backing *from,
 	       unsigned int allowed, int exclude_type);
 long vswap_swapoff(int type, unsigned int allowed);
+unsigned int vswap_rmap_next(int type, unsigned long *pos,
+			     swp_entry_t *slots, unsigned int max);
 
 /* Backends and policy. */
 int vswap_backend_register(const struct vswap_backend_ops *ops);
@@ -122,14 +135,34 @@ void vswap_shrink(void);
  */
 void *vswap_zswap_store(struct folio *folio, unsigned short memcg_id);
 int vswap_zswap_load(void *obj, struct folio *folio);
-void vswap_zswap_release(void *obj);
+void vswap_zswap_release(swp_entry_t entry, void *obj);
 int vswap_phys_store(struct folio *folio, unsigned short memcg_id,
 		     int exclude_type, swp_entry_t *phys);
 int vswap_phys_load(swp_entry_t phys, struct folio *folio);
 void vswap_phys_release(swp_entry_t phys);
 long vswap_phys_used(int type);
 
+/*
+ * Provided by the user of the core (the kernel's mm/vswap_glue.c, or the
+ * model); called in any context and must not sleep.  vswap_account() is
+ * told of every change in the number of slots of @memcg_id with backing
+ * @type; @moved says the slots were stored or switched there (a backend
+ * transition), not allocated, freed or recharged.  vswap_slot_freed() runs
+ * after a slot and its backing were freed.
+ */
+void vswap_account(unsigned short memcg_id, enum vswap_type type, long nr,
+		   bool moved);
+void vswap_slot_freed(swp_entry_t entry, unsigned short memcg_id);
+
+/* Kernel only (mm/vswap_glue.c): statistics and the virtual space bound. */
+void vswap_vmstat_show(struct seq_file *m);
+bool vswap_alloc_slot(swp_entry_t *entry);
+
 #else /* !CONFIG_VIRTUAL_SWAP */
+
+static inline void vswap_vmstat_show(struct seq_file *m) {}
+
+#define is_vswap_entry(entry)	((void)(entry), false)
 
 static inline int vswap_init(void)
 {
@@ -137,6 +170,7 @@ static inline int vswap_init(void)
 }
 
 static inline void vswap_exit(void) {}
+static inline void vswap_max_slot(unsigned long limit) {}
 
 static inline int vswap_alloc(unsigned short memcg_id, unsigned int order,
 			      swp_entry_t *entry)
@@ -169,6 +203,13 @@ static inline bool vswap_cache_pinned(swp_entry_t entry)
 }
 
 static inline unsigned short vswap_memcg_id(swp_entry_t entry)
+{
+	return 0;
+}
+
+static inline unsigned short vswap_memcg_xchg(swp_entry_t entry,
+					      unsigned short memcg_id,
+					      unsigned int nr)
 {
 	return 0;
 }
@@ -206,6 +247,12 @@ static inline int vswap_backing_switch(swp_entry_t entry,
 static inline void vswap_backing_release(swp_entry_t entry,
 					 const struct vswap_backing *b) {}
 
+static inline int vswap_backing_set(swp_entry_t entry,
+				    const struct vswap_backing *new)
+{
+	return -ENOENT;
+}
+
 static inline int vswap_move(swp_entry_t entry,
 			     const struct vswap_backing *from,
 			     unsigned int allowed, int exclude_type)
@@ -214,6 +261,13 @@ static inline int vswap_move(swp_entry_t entry,
 }
 
 static inline long vswap_swapoff(int type, unsigned int allowed)
+{
+	return 0;
+}
+
+static inline unsigned int vswap_rmap_next(int type, unsigned long *pos,
+					   swp_entry_t *slots,
+					   unsigned int max)
 {
 	return 0;
 }
