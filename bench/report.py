@@ -1,149 +1,711 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Turn the RESULT lines of one bench/run scenario into JSON and markdown.
+"""bench/run's reporting: RESULT lines -> JSON, markdown and plots.
 
-Input: one line per repetition, "kernel=K rep=N key=value ...".  Output in
-the results directory: SCENARIO-BACKEND.json with every repetition and the
-statistics, summary.json updated with this scenario's headline ratio, and
-summary.md rebuilt from every SCENARIO-*.json present.
+  report.py brief --scenario S          one progress line from a guest
+                                        run's RESULT lines (stdin)
+  report.py scenario --scenario S --name N --input LINES ...
+                                        results/N.json: every repetition,
+                                        statistics, ratios, run metadata
+  report.py summary --results DIR       summary.json, summary.md and the
+                                        PNG plots from every N.json there
+
+Input lines are "kernel=K rep=N key=value ..." (bench/run prefixes the
+guest's RESULT lines); a failed guest run is "kernel=K rep=N failed=1".
 """
 import argparse
 import hashlib
 import json
 import os
 import platform
+import re
+import shutil
 import statistics
 import subprocess
+import sys
 import time
+
+KERNELS = ("vanilla", "vswap")
+SCENARIO_FILES = ("pageswap-zswap", "pageswap-disk", "pageswap-mixed",
+                  "fill", "swapoff", "metadata")
+
+
+def num(v):
+    try:
+        return float(v) if any(c in v for c in ".e") else int(v)
+    except ValueError:
+        return v
+
+
+def parse_line(line):
+    return {k: num(v) for k, v in
+            (kv.split("=", 1) for kv in line.split() if "=" in kv)}
 
 
 def parse(path):
-    runs = []
     with open(path) as f:
-        for line in f:
-            fields = dict(kv.split("=", 1) for kv in line.split() if "=" in kv)
-            if not fields:
-                continue
-            for k, v in fields.items():
-                try:
-                    fields[k] = float(v) if "." in v else int(v)
-                except ValueError:
-                    pass
-            runs.append(fields)
-    return runs
+        return [r for r in (parse_line(l) for l in f) if r]
 
 
 def stats(values):
+    values = [v for v in values if isinstance(v, (int, float))]
     if not values:
         return None
     return {"median": statistics.median(values), "min": min(values),
             "max": max(values), "n": len(values)}
 
 
+def med(s):
+    return s["median"] if s else None
+
+
+def ratio(a, b):
+    return a / b if a is not None and b else None
+
+
+# ---------------------------------------------------------------- metadata
+
 def host_cpu():
-    with open("/proc/cpuinfo") as f:
-        for line in f:
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
     return platform.processor()
 
 
-def config_digest(path):
+def sha1(path):
     try:
         with open(path, "rb") as f:
-            data = f.read()
+            return hashlib.sha1(f.read()).hexdigest()
     except OSError:
         return None
-    vs = [l for l in data.decode().splitlines() if "VIRTUAL_SWAP" in l]
-    return {"path": path, "sha1": hashlib.sha1(data).hexdigest(),
-            "virtual_swap": vs[0] if vs else "(no such option)"}
+
+
+def config_info(path):
+    try:
+        with open(path) as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return {"path": path, "sha1": None}
+    keep = re.compile(r"CONFIG_(VIRTUAL_SWAP|SWAP|ZSWAP|ZSMALLOC|MEMCG|"
+                      r"TRANSPARENT_HUGEPAGE|THP_SWAP|SLUB_DEBUG)\b")
+    return {"path": path, "sha1": sha1(path),
+            "relevant": [l for l in lines if keep.search(l)
+                         and not l.startswith("# CONFIG_ZSWAP_COMPRESSOR")]}
+
+
+def kernel_versions(logs):
+    """The guest's /proc/version per kernel, from the job's KERNEL lines."""
+    out = {}
+    for log in logs:
+        m = re.search(r"-(vanilla|vswap)-\d+\.log$", log)
+        if not m or m.group(1) in out:
+            continue
+        try:
+            with open(log, errors="replace") as f:
+                for line in f:
+                    if line.startswith("KERNEL "):
+                        out[m.group(1)] = line[7:].strip()
+                        break
+        except OSError:
+            pass
+    return out
+
+
+def kv_list(items):
+    return dict(i.split("=", 1) for i in items or [])
+
+
+# --------------------------------------------------------------- scenarios
+
+def by_kernel(runs):
+    return {k: [r for r in runs if r.get("kernel") == k and not r.get("failed")]
+            for k in KERNELS}
+
+
+def failed(runs):
+    return {k: sum(1 for r in runs if r.get("kernel") == k and r.get("failed"))
+            for k in KERNELS}
+
+
+def metric_stats(rows, keys):
+    return {key: stats([r.get(key) for r in rows]) for key in keys}
+
+
+def do_pageswap(runs):
+    keys = ("ops_per_s", "usr", "sys", "real", "pswpout", "pswpin",
+            "zswpout", "zswpin", "zswpwb", "swpout_zero")
+    ks = {k: metric_stats(rows, keys) for k, rows in by_kernel(runs).items()}
+    r = ratio(med(ks["vswap"]["ops_per_s"]), med(ks["vanilla"]["ops_per_s"]))
+    return ks, {"ops_per_s_vswap_over_vanilla": r}, r
+
+
+def do_fill(runs):
+    keys = ("mbps", "write_mbps", "read_mbps", "free_s", "elapsed", "usr",
+            "sys", "pswpout", "pswpin", "zswpout", "zswpin", "zswpwb",
+            "memory_peak", "bad_pages")
+    ks = {k: metric_stats(rows, keys) for k, rows in by_kernel(runs).items()}
+    r = ratio(med(ks["vswap"]["mbps"]), med(ks["vanilla"]["mbps"]))
+    fr = ratio(med(ks["vanilla"]["free_s"]), med(ks["vswap"]["free_s"]))
+    return ks, {"mbps_vswap_over_vanilla": r,
+                "free_s_vanilla_over_vswap": fr}, r
+
+
+def do_swapoff(runs):
+    keys = ("swapoff_s", "swapoff_sys", "data_swapped_kb", "swapcached_kb",
+            "pswpin", "data_swapped_after_kb")
+    sizes = sorted({r["mapped_mib"] for r in runs if "mapped_mib" in r})
+    ks = {k: {} for k in KERNELS}
+    curve = []
+    for k, rows in by_kernel(runs).items():
+        for s in sizes:
+            ks[k][str(s)] = metric_stats(
+                [r for r in rows if r.get("mapped_mib") == s], keys)
+    for s in sizes:
+        van, vsw = ks["vanilla"][str(s)], ks["vswap"][str(s)]
+        curve.append({"mapped_mib": s,
+                      "vanilla_s": med(van["swapoff_s"]),
+                      "vswap_s": med(vsw["swapoff_s"]),
+                      "vanilla_over_vswap": ratio(med(van["swapoff_s"]),
+                                                  med(vsw["swapoff_s"]))})
+    head = curve[-1]["vanilla_over_vswap"] if curve else None
+    return ks, {"curve": curve, "largest_mapped_mib": sizes[-1] if sizes
+                else None, "vanilla_over_vswap_at_largest": head}, head
+
+
+DESC = "vswap_desc_bytes"
+
+
+def meta_case(swapon, row):
+    """Bytes of kernel memory per swapped page, for one case of one run;
+    swapon: the row with that case's swapon measurements (the same row
+    since each case has its own swapon)."""
+    pages = row.get("swapped_kb", 0) // 4
+    slots = swapon.get("slots", 0)
+    dyn = row.get("slab_bytes", 0) + 1024 * row.get("vmalloc_kb", 0)
+    formula = slots * 3 + slots / 8          # swap_map, swap_cgroup, zeromap
+    measured_static = 1024 * swapon.get("swapon_memfree_kb", 0)
+    d = None
+    if isinstance(row.get("after." + DESC), int) and \
+            isinstance(row.get("before." + DESC), int):
+        d = row["after." + DESC] - row["before." + DESC]
+    if not pages:
+        return None
+    out = {
+        "pages": pages,
+        "device_slots": slots,
+        "dynamic_bytes_per_page": dyn / pages,
+        "static_formula_bytes_per_page": formula / pages,
+        "static_measured_bytes_per_page": measured_static / pages,
+        "vswap_desc_bytes_per_page": d / pages if d is not None else None,
+        "zswap_pool_bytes_per_page": 1024 * row.get("zswap_pool_kb", 0) / pages,
+        "vswap_slots": None,
+        "slab_by_cache": {k[5:]: v / pages for k, v in row.items()
+                          if k.startswith("slab.") and isinstance(v, int)},
+    }
+    live = [row.get(f"{w}.vswap_{b}") for w in ("before", "after")
+            for b in ("none", "zero", "zswap", "phys", "folio")]
+    if all(isinstance(v, int) for v in live):
+        out["vswap_slots"] = sum(live[5:]) - sum(live[:5])
+    return out
+
+
+def do_metadata(runs):
+    per = {k: {"zswap": [], "disk": []} for k in KERNELS}
+    for k, rows in by_kernel(runs).items():
+        for rep in sorted({r["rep"] for r in rows}):
+            mine = [r for r in rows if r["rep"] == rep]
+            for r in mine:
+                if r.get("case") in ("zswap", "disk"):
+                    c = meta_case(r, r)
+                    if c:
+                        per[k][r["case"]].append(c)
+    ks = {k: {} for k in KERNELS}
+    figures = {}
+    for k in KERNELS:
+        for case, cs in per[k].items():
+            s = {key: stats([c[key] for c in cs if c[key] is not None])
+                 for key in ("dynamic_bytes_per_page",
+                             "static_formula_bytes_per_page",
+                             "static_measured_bytes_per_page",
+                             "vswap_desc_bytes_per_page",
+                             "zswap_pool_bytes_per_page", "pages",
+                             "vswap_slots")}
+            caches = sorted({n for c in cs for n in c["slab_by_cache"]})
+            s["slab_bytes_per_page_by_cache"] = {
+                n: statistics.median([c["slab_by_cache"].get(n, 0)
+                                      for c in cs]) for n in caches}
+            # the headline: see bench/README.md, "metadata"
+            dyn, st = med(s["dynamic_bytes_per_page"]), \
+                med(s["static_formula_bytes_per_page"])
+            s["bytes_per_page"] = dyn + st if dyn is not None and \
+                st is not None else None
+            ks[k][case] = s
+            figures[f"{k}_{case}"] = s["bytes_per_page"]
+    return ks, figures, None
+
+
+HANDLERS = {"pageswap": do_pageswap, "fill": do_fill, "swapoff": do_swapoff,
+            "metadata": do_metadata}
+
+
+def cmd_scenario(a):
+    runs = parse(a.input)
+    ks, figures, headline = HANDLERS[a.scenario](runs)
+    fails = failed(runs)
+    params = kv_list(a.params)
+    doc = {
+        "scenario": a.scenario, "name": a.name, "params": params,
+        "guest": kv_list(a.guest),
+        "repetitions": a.reps, "order": "interleaved: vanilla, vswap, "
+        "vanilla, vswap, ... (each repetition a fresh guest boot)",
+        "commit": a.commit, "host_cpu": host_cpu(),
+        "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "kernels": {k: {"image": kv_list(a.kernel_source).get(k, p),
+                        "image_sha1": sha1(p)}
+                    for k, p in kv_list(a.kernel).items()},
+        "kernel_configs": {k: dict(config_info(p), path=kv_list(
+            a.config_source).get(k, p)) for k, p in kv_list(a.config).items()},
+        "guest_kernel_version": kernel_versions(a.logs),
+        "failed_runs": fails,
+        "stats": ks, "figures": figures,
+        "runs": runs,
+    }
+    os.makedirs(a.results, exist_ok=True)
+    with open(os.path.join(a.results, a.name + ".json"), "w") as f:
+        json.dump(doc, f, indent=1)
+    print(f"  RESULT  {a.name}: {headline_text(doc)}")
+    complete = not any(fails.values()) and all(
+        any(r.get("kernel") == k for r in runs) for k in KERNELS)
+    return 0 if complete else 1
+
+
+def fmt(v, spec=".3f"):
+    return "n/a" if v is None else format(v, spec)
+
+
+def headline_text(d):
+    s, f = d["stats"], d["figures"]
+    sc = d["scenario"]
+    if sc == "pageswap":
+        return (f"ops/s vanilla {fmt(med(s['vanilla']['ops_per_s']), '.0f')}, "
+                f"vswap {fmt(med(s['vswap']['ops_per_s']), '.0f')}, "
+                f"vswap/vanilla {fmt(f['ops_per_s_vswap_over_vanilla'])}")
+    if sc == "fill":
+        return (f"MB/s vanilla {fmt(med(s['vanilla']['mbps']), '.1f')}, "
+                f"vswap {fmt(med(s['vswap']['mbps']), '.1f')}, "
+                f"vswap/vanilla {fmt(f['mbps_vswap_over_vanilla'])}; "
+                f"free vanilla/vswap {fmt(f['free_s_vanilla_over_vswap'])}")
+    if sc == "swapoff":
+        return "; ".join(f"{c['mapped_mib']}M: {fmt(c['vanilla_s'])}s/"
+                         f"{fmt(c['vswap_s'])}s = "
+                         f"{fmt(c['vanilla_over_vswap'])}"
+                         for c in f["curve"]) + " (vanilla/vswap)"
+    if sc == "metadata":
+        return ", ".join(f"{k} {fmt(v, '.1f')}" for k, v in f.items()) + \
+            " bytes/page"
+    return ""
+
+
+# ------------------------------------------------------------------- brief
+
+def cmd_brief(a):
+    rows = [parse_line(l) for l in sys.stdin if l.strip()]
+    if not rows:
+        print("no result")
+        return 0
+    if any(r.get("failed") for r in rows):
+        print(f"FAILED ({rows[0].get('log', '')})")
+        return 0
+    g = f"[{rows[0].get('guest_s', '?')}s]"
+    r = rows[0]
+    if a.scenario == "pageswap":
+        print(f"{r.get('ops_per_s')} ops/s  usr {r.get('usr')} sys "
+              f"{r.get('sys')}  zswpout {r.get('zswpout')} zswpwb "
+              f"{r.get('zswpwb')} pswpout {r.get('pswpout')} {g}")
+    elif a.scenario == "fill":
+        print(f"{r.get('mbps')} MB/s (w {r.get('write_mbps')}, r "
+              f"{r.get('read_mbps')})  free {r.get('free_s')}s  zswpwb "
+              f"{r.get('zswpwb')} pswpout {r.get('pswpout')} {g}")
+    elif a.scenario == "swapoff":
+        sizes = {}
+        for x in rows:
+            sizes.setdefault(x.get("mapped_mib"), []).append(
+                str(x.get("swapoff_s")))
+        print("  ".join(f"{m}M {'/'.join(v)}s" for m, v in sizes.items()) +
+              f"  {g}")
+    elif a.scenario == "metadata":
+        print("  ".join(
+            f"{x.get('case')}: swapon {x.get('swapon_memfree_kb')} kB, "
+            f"{x.get('swapped_kb', 0) // 4} pages, slab "
+            f"{x.get('slab_bytes')} B" for x in rows) + f"  {g}")
+    return 0
+
+
+# ----------------------------------------------------------------- summary
+
+def load(results):
+    docs = {}
+    for name in SCENARIO_FILES:
+        p = os.path.join(results, name + ".json")
+        if os.path.exists(p):
+            with open(p) as f:
+                d = json.load(f)
+            if "stats" in d:        # not the format of an older bench/run
+                docs[name] = d
+    return docs
+
+
+def summary_keys(docs):
+    def fig(name, key):
+        return docs[name]["figures"].get(key) if name in docs else None
+
+    return {
+        "pageswap_ratio_zswap": fig("pageswap-zswap",
+                                    "ops_per_s_vswap_over_vanilla"),
+        "pageswap_ratio_disk": fig("pageswap-disk",
+                                   "ops_per_s_vswap_over_vanilla"),
+        "pageswap_ratio_mixed": fig("pageswap-mixed",
+                                    "ops_per_s_vswap_over_vanilla"),
+        "fill_ratio": fig("fill", "mbps_vswap_over_vanilla"),
+        "fill_free_ratio": fig("fill", "free_s_vanilla_over_vswap"),
+        "swapoff_ratio_max": fig("swapoff", "vanilla_over_vswap_at_largest"),
+        "metadata_bytes_per_page_zswap": fig("metadata", "vswap_zswap"),
+        "metadata_bytes_per_page_disk": fig("metadata", "vswap_disk"),
+        "metadata_bytes_per_page_zswap_vanilla": fig("metadata",
+                                                     "vanilla_zswap"),
+        "metadata_bytes_per_page_disk_vanilla": fig("metadata",
+                                                    "vanilla_disk"),
+    }
+
+
+def gnuplot(script, results):
+    if not shutil.which("gnuplot"):
+        return False
+    r = subprocess.run(["gnuplot"], input=script, text=True, cwd=results,
+                       capture_output=True)
+    if r.returncode:
+        print("  gnuplot: " + r.stderr.strip(), file=sys.stderr)
+    return r.returncode == 0
+
+
+PLOT_HEAD = """set terminal pngcairo size 800,480 font 'sans,10'
+set style data histogram
+set style histogram errorbars gap 2 lw 1
+set style fill solid 0.6 border -1
+set key top right
+set grid ytics
+set yrange [0:*]
+"""
+
+
+def bar_rows(rows):
+    """rows: (label, vanilla stats, vswap stats) -> gnuplot data lines"""
+    out = []
+    for label, v, w in rows:
+        if not v or not w:
+            continue
+        out.append(f'"{label}" {v["median"]} {v["min"]} {v["max"]} '
+                   f'{w["median"]} {w["min"]} {w["max"]}')
+    return "\n".join(out)
+
+
+def plots(docs, results):
+    made = []
+    pw = [(n.split("-")[1], docs[n]["stats"]["vanilla"]["ops_per_s"],
+           docs[n]["stats"]["vswap"]["ops_per_s"])
+          for n in ("pageswap-zswap", "pageswap-disk", "pageswap-mixed")
+          if n in docs]
+    if pw:
+        data = bar_rows(pw)
+        if data and gnuplot(PLOT_HEAD + f"""set output 'pageswap.png'
+set title 'stress-ng --pageswap: bogo ops/s (median, min-max)'
+set ylabel 'bogo ops/s'
+$d << EOD
+{data}
+EOD
+plot $d using 2:3:4:xtic(1) title 'vanilla', '' using 5:6:7 title 'vswap'
+""", results):
+            made.append("pageswap.png")
+    if "fill" in docs:
+        s = docs["fill"]["stats"]
+        d1 = bar_rows([("write+read", s["vanilla"]["mbps"], s["vswap"]["mbps"]),
+                       ("write", s["vanilla"]["write_mbps"],
+                        s["vswap"]["write_mbps"]),
+                       ("read", s["vanilla"]["read_mbps"],
+                        s["vswap"]["read_mbps"])])
+        d2 = bar_rows([("exit", s["vanilla"]["free_s"], s["vswap"]["free_s"])])
+        if d1 and d2 and gnuplot(PLOT_HEAD + f"""set output 'fill.png'
+set multiplot layout 1,2 title 'fill (usemem-style), median and min-max'
+$a << EOD
+{d1}
+EOD
+$b << EOD
+{d2}
+EOD
+set ylabel 'MB/s'
+plot $a using 2:3:4:xtic(1) title 'vanilla', '' using 5:6:7 title 'vswap'
+set ylabel 'seconds to free at exit'
+plot $b using 2:3:4:xtic(1) title 'vanilla', '' using 5:6:7 title 'vswap'
+unset multiplot
+""", results):
+            made.append("fill.png")
+    if "swapoff" in docs:
+        s = docs["swapoff"]["stats"]
+        lines = []
+        for c in docs["swapoff"]["figures"]["curve"]:
+            v, w = s["vanilla"][str(c["mapped_mib"])]["swapoff_s"], \
+                s["vswap"][str(c["mapped_mib"])]["swapoff_s"]
+            if v and w:
+                lines.append(f'{c["mapped_mib"]} {v["median"]} {v["min"]} '
+                             f'{v["max"]} {w["median"]} {w["min"]} '
+                             f'{w["max"]} {v["median"] / w["median"]}')
+        if lines and gnuplot(f"""set terminal pngcairo size 800,480 font 'sans,10'
+set output 'swapoff.png'
+set title 'swapoff of {docs["swapoff"]["params"].get("data", "?")} on disk against memory mapped by other processes'
+set xlabel 'MiB mapped by other processes (not on the device)'
+set ylabel 'swapoff seconds (median, min-max)'
+set y2label 'vanilla / vswap'
+set ytics nomirror
+set y2tics
+set yrange [0:*]
+set y2range [0:*]
+set grid
+set key below
+$d << EOD
+{chr(10).join(lines)}
+EOD
+plot $d using 1:2:3:4 with yerrorlines title 'vanilla', \\
+     '' using 1:5:6:7 with yerrorlines title 'vswap', \\
+     '' using 1:8 axes x1y2 with linespoints dt 2 title 'ratio vanilla/vswap (right)'
+""", results):
+            made.append("swapoff.png")
+    if "metadata" in docs:
+        s = docs["metadata"]["stats"]
+        rows = []
+        for case in ("zswap", "disk"):
+            v = s["vanilla"].get(case, {}).get("bytes_per_page")
+            w = s["vswap"].get(case, {}).get("bytes_per_page")
+            rows.append(f'"{case}-backed" {fmt(v, ".2f").replace("n/a", "NaN")} '
+                        f'{fmt(w, ".2f").replace("n/a", "NaN")}')
+        if gnuplot(f"""set terminal pngcairo size 800,480 font 'sans,10'
+set output 'metadata.png'
+set style data histogram
+set style histogram clustered gap 2
+set style fill solid 0.6 border -1
+set grid ytics
+set yrange [0:*]
+set title 'kernel memory per swapped-out page (median; see summary.md)'
+set ylabel 'bytes per page'
+$d << EOD
+{chr(10).join(rows)}
+EOD
+plot $d using 2:xtic(1) title 'vanilla', '' using 3 title 'vswap'
+""", results):
+            made.append("metadata.png")
+    return made
+
+
+def stat_cells(st, spec):
+    if not st:
+        return "n/a | | "
+    return (f"{format(st['median'], spec)} | {format(st['min'], spec)} | "
+            f"{format(st['max'], spec)}")
+
+
+def md_runinfo(d):
+    cfg = d.get("kernel_configs", {})
+    ver = d.get("guest_kernel_version", {})
+    g = d.get("guest", {})
+    lines = [f"commit {d['commit']}, {d['date']}, {d['repetitions']} "
+             f"repetitions, guest {g.get('mem')} RAM, {g.get('vcpus')} vCPUs, "
+             f"{g.get('disks')} x {g.get('disksize')} disk, TCG; params: " +
+             ", ".join(f"{k}={v}" for k, v in d.get("params", {}).items())]
+    fails = d.get("failed_runs", {})
+    if any(fails.values()):
+        lines.append(f"**failed runs**: {fails}")
+    for k in KERNELS:
+        c = cfg.get(k, {})
+        img = d.get("kernels", {}).get(k, {})
+        lines.append(f"{k}: image sha1 {str(img.get('image_sha1'))[:12]}, "
+                     f"config sha1 {str(c.get('sha1'))[:12]}, "
+                     f"{ver.get(k, 'kernel version not recorded')}")
+    return "\n".join(f"<sub>{l}</sub>  " for l in lines) + "\n"
+
+
+def summary_md(docs, keys, made):
+    out = ["# Benchmark summary", "",
+           "Written by `make bench` (bench/run).  Every figure comes from a "
+           "qemu TCG guest on a shared 2-core host, so absolute numbers say "
+           "little; what counts is the ratio of the two kernels measured in "
+           "the same run, and the spread (min-max) tells how far to trust "
+           "it.  bench/README.md explains each scenario and its "
+           "caveats.", ""]
+    any_doc = next(iter(docs.values()), None)
+    if any_doc:
+        out += [f"Host CPU: {any_doc['host_cpu']}.", ""]
+    out += ["## Headline figures", "", "| key | value |", "|---|---|"]
+    out += [f"| {k} | {fmt(v)} |" for k, v in keys.items()]
+    out += [""]
+
+    pw = [n for n in ("pageswap-zswap", "pageswap-disk", "pageswap-mixed")
+          if n in docs]
+    if pw:
+        out += ["## pageswap: stress-ng --pageswap", "",
+                "| backend | kernel | ops/s median | min | max | usr s | "
+                "sys s | zswpout | zswpwb | pswpout |",
+                "|---|---|---|---|---|---|---|---|---|---|"]
+        for n in pw:
+            d = docs[n]
+            for k in KERNELS:
+                s = d["stats"][k]
+                out.append(f"| {d['params'].get('backend')} | {k} | "
+                           f"{stat_cells(s['ops_per_s'], '.0f')} | "
+                           f"{fmt(med(s['usr']), '.2f')} | "
+                           f"{fmt(med(s['sys']), '.2f')} | "
+                           f"{fmt(med(s['zswpout']), '.0f')} | "
+                           f"{fmt(med(s['zswpwb']), '.0f')} | "
+                           f"{fmt(med(s['pswpout']), '.0f')} |")
+            out.append(f"| {d['params'].get('backend')} | **vswap/vanilla** |"
+                       f" **{fmt(d['figures']['ops_per_s_vswap_over_vanilla'])}"
+                       f"** | | | | | | | |")
+        out += [""] + [md_runinfo(docs[n]) for n in pw]
+        if "pageswap.png" in made:
+            out += ["![pageswap](pageswap.png)", ""]
+
+    if "fill" in docs:
+        d = docs["fill"]
+        out += ["## fill: usemem-style write, verify, exit", "",
+                "| kernel | write+read MB/s median | min | max | write MB/s |"
+                " read MB/s | free at exit s median | min | max |",
+                "|---|---|---|---|---|---|---|---|---|"]
+        for k in KERNELS:
+            s = d["stats"][k]
+            out.append(f"| {k} | {stat_cells(s['mbps'], '.1f')} | "
+                       f"{fmt(med(s['write_mbps']), '.1f')} | "
+                       f"{fmt(med(s['read_mbps']), '.1f')} | "
+                       f"{stat_cells(s['free_s'], '.3f')} |")
+        f = d["figures"]
+        out += [f"| **vswap/vanilla** | **{fmt(f['mbps_vswap_over_vanilla'])}"
+                f"** | | | | | vanilla/vswap **"
+                f"{fmt(f['free_s_vanilla_over_vswap'])}** | | |", "",
+                md_runinfo(d)]
+        if "fill.png" in made:
+            out += ["![fill](fill.png)", ""]
+
+    if "swapoff" in docs:
+        d = docs["swapoff"]
+        out += ["## swapoff: time against memory mapped elsewhere", "",
+                "| MiB mapped | vanilla s median | min | max | vswap s median"
+                " | min | max | vanilla/vswap |",
+                "|---|---|---|---|---|---|---|---|"]
+        for c in d["figures"]["curve"]:
+            m = str(c["mapped_mib"])
+            out.append(f"| {m} | "
+                       f"{stat_cells(d['stats']['vanilla'][m]['swapoff_s'], '.3f')}"
+                       f" | {stat_cells(d['stats']['vswap'][m]['swapoff_s'], '.3f')}"
+                       f" | {fmt(c['vanilla_over_vswap'])} |")
+        out += ["", md_runinfo(d)]
+        if "swapoff.png" in made:
+            out += ["![swapoff](swapoff.png)", ""]
+
+    if "metadata" in docs:
+        d = docs["metadata"]
+        out += ["## metadata: kernel memory per swapped-out page", "",
+                "bytes per page = device tables by capacity (the 6.12 "
+                "formula: swap_map 1 B + swap_cgroup 2 B + zeromap 1 bit per "
+                "slot, over the pages swapped) + slab and vmalloc growth "
+                "measured across the swap-out; the measured swapon cost and "
+                "the kernel's own vswap_desc_bytes are shown for comparison "
+                "(bench/README.md).", "",
+                "| case | kernel | pages | bytes/page | static (formula) |"
+                " static (measured at swapon) | dynamic (slab+vmalloc) |"
+                " vswap_desc_bytes/page | vswap slots | zswap pool/page |",
+                "|---|---|---|---|---|---|---|---|---|---|"]
+        for case in ("zswap", "disk"):
+            for k in KERNELS:
+                s = d["stats"][k].get(case)
+                if not s:
+                    continue
+                out.append(
+                    f"| {case} | {k} | {fmt(med(s['pages']), '.0f')} | "
+                    f"**{fmt(s['bytes_per_page'], '.2f')}** | "
+                    f"{fmt(med(s['static_formula_bytes_per_page']), '.2f')} | "
+                    f"{fmt(med(s['static_measured_bytes_per_page']), '.2f')} | "
+                    f"{fmt(med(s['dynamic_bytes_per_page']), '.2f')} | "
+                    f"{fmt(med(s['vswap_desc_bytes_per_page']), '.2f')} | "
+                    f"{fmt(med(s['vswap_slots']), '.0f')} | "
+                    f"{fmt(med(s['zswap_pool_bytes_per_page']), '.0f')} |")
+        out += ["", "Slab growth by cache, bytes per page (median; caches "
+                "that moved by 4 KiB or more):", ""]
+        for case in ("zswap", "disk"):
+            for k in KERNELS:
+                s = d["stats"][k].get(case)
+                if not s:
+                    continue
+                by = sorted(s.get("slab_bytes_per_page_by_cache", {}).items(),
+                            key=lambda kv: -abs(kv[1]))
+                out.append(f"- {case}, {k}: " + ", ".join(
+                    f"{n} {v:.1f}" for n, v in by if abs(v) >= 0.05))
+        mv = [med(d["stats"][k].get("zswap", {}).get(
+            "static_measured_bytes_per_page")) for k in KERNELS]
+        if None not in mv and abs(mv[1] - mv[0]) > 0.25 * mv[0]:
+            out += ["", f"**Warning**: swapon allocates {mv[1]:.1f} bytes "
+                    f"per swapped page on vswap against {mv[0]:.1f} on "
+                    "vanilla (measured): the static part, the 6.12 formula "
+                    "on both kernels, no longer fits vswap; see "
+                    "bench/README.md."]
+        out += ["", md_runinfo(d)]
+        if "metadata.png" in made:
+            out += ["![metadata](metadata.png)", ""]
+    return "\n".join(out) + "\n"
+
+
+def cmd_summary(a):
+    docs = load(a.results)
+    keys = summary_keys(docs)
+    made = plots(docs, a.results)
+    summary = dict(keys)
+    summary["scenarios"] = {n: {"commit": d["commit"], "date": d["date"],
+                                "repetitions": d["repetitions"]}
+                            for n, d in docs.items()}
+    with open(os.path.join(a.results, "summary.json"), "w") as f:
+        json.dump(summary, f, indent=2, sort_keys=True)
+        f.write("\n")
+    with open(os.path.join(a.results, "summary.md"), "w") as f:
+        f.write(summary_md(docs, keys, made))
+    for k, v in keys.items():
+        print(f"  {k:40s} {fmt(v)}")
+    return 0
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--scenario", required=True)
-    ap.add_argument("--backend", required=True)
-    ap.add_argument("--input", required=True)
-    ap.add_argument("--results", required=True)
-    ap.add_argument("--reps", type=int)
-    ap.add_argument("--ops", type=int)
-    ap.add_argument("--workers", type=int)
-    ap.add_argument("--mem")
-    ap.add_argument("--limit")
-    ap.add_argument("--commit")
-    ap.add_argument("--configs", nargs="*", default=[])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    b = sub.add_parser("brief")
+    b.add_argument("--scenario", required=True)
+    s = sub.add_parser("scenario")
+    s.add_argument("--scenario", required=True, choices=HANDLERS)
+    s.add_argument("--name", required=True)
+    s.add_argument("--input", required=True)
+    s.add_argument("--results", required=True)
+    s.add_argument("--reps", type=int)
+    s.add_argument("--commit")
+    s.add_argument("--guest", nargs="*")
+    s.add_argument("--params", nargs="*")
+    s.add_argument("--kernel", nargs="*")
+    s.add_argument("--config", nargs="*")
+    s.add_argument("--kernel-source", nargs="*", default=[])
+    s.add_argument("--config-source", nargs="*", default=[])
+    s.add_argument("--logs", nargs="*", default=[])
+    m = sub.add_parser("summary")
+    m.add_argument("--results", required=True)
     a = ap.parse_args()
-
-    runs = parse(a.input)
-    kernels = {}
-    for k in ("vanilla", "vswap"):
-        ok = [r for r in runs if r.get("kernel") == k and not r.get("failed")]
-        kernels[k] = {
-            "ops_per_s": stats([r["ops_per_s"] for r in ok]),
-            "usr_s": stats([r["usr"] for r in ok]),
-            "sys_s": stats([r["sys"] for r in ok]),
-            "failed_runs": sum(1 for r in runs
-                               if r.get("kernel") == k and r.get("failed")),
-        }
-    van, vsw = kernels["vanilla"]["ops_per_s"], kernels["vswap"]["ops_per_s"]
-    ratio = vsw["median"] / van["median"] if van and vsw else None
-
-    doc = {
-        "scenario": a.scenario, "backend": a.backend,
-        "workload": f"stress-ng --pageswap {a.workers} --pageswap-ops {a.ops}",
-        "guest": {"mem": a.mem, "vcpus": 2, "memory_max": a.limit,
-                  "accel": "tcg"},
-        "repetitions": a.reps, "order": "interleaved vanilla, vswap",
-        "commit": a.commit, "host_cpu": host_cpu(),
-        "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "kernel_configs": [config_digest(c) for c in a.configs],
-        "kernels": kernels, "ratio_vswap_over_vanilla": ratio,
-        "runs": runs,
-    }
-    os.makedirs(a.results, exist_ok=True)
-    name = f"{a.scenario}-{a.backend}"
-    with open(os.path.join(a.results, name + ".json"), "w") as f:
-        json.dump(doc, f, indent=2)
-
-    spath = os.path.join(a.results, "summary.json")
-    summary = {}
-    if os.path.exists(spath):
-        with open(spath) as f:
-            summary = json.load(f)
-    summary[f"{a.scenario}_ratio_{a.backend}"] = ratio
-    summary["commit"] = a.commit
-    with open(spath, "w") as f:
-        json.dump(summary, f, indent=2, sort_keys=True)
-
-    rows = []
-    for fn in sorted(os.listdir(a.results)):
-        if not fn.endswith(".json") or fn == "summary.json":
-            continue
-        with open(os.path.join(a.results, fn)) as f:
-            d = json.load(f)
-        for k in ("vanilla", "vswap"):
-            s = d["kernels"][k]["ops_per_s"]
-            if s:
-                rows.append(f"| {d['scenario']} | {d['backend']} | {k} | "
-                            f"{s['median']:.0f} | {s['min']:.0f} | "
-                            f"{s['max']:.0f} | {s['n']} |")
-        r = d["ratio_vswap_over_vanilla"]
-        rows.append(f"| {d['scenario']} | {d['backend']} | **vswap/vanilla** "
-                    f"| **{r:.3f}** | | | |" if r else
-                    f"| {d['scenario']} | {d['backend']} | ratio | n/a | | | |")
-    with open(os.path.join(a.results, "summary.md"), "w") as f:
-        f.write("# Benchmark summary\n\n"
-                "Written by `make bench` (bench/run); every figure is "
-                "bogo ops/s inside a TCG guest, so only the ratio of the "
-                "two kernels in the same run means anything.\n\n"
-                "| scenario | backend | kernel | median | min | max | runs |\n"
-                "|---|---|---|---|---|---|---|\n")
-        f.write("\n".join(rows) + "\n")
-
-    print(f"  RESULT  {name}: vanilla {van['median']:.0f} ops/s, "
-          f"vswap {vsw['median']:.0f} ops/s, ratio {ratio:.3f}"
-          if ratio else f"  RESULT  {name}: incomplete (failed runs)")
-    return 0 if ratio else 1
+    return {"brief": cmd_brief, "scenario": cmd_scenario,
+            "summary": cmd_summary}[a.cmd](a)
 
 
 if __name__ == "__main__":

@@ -3,26 +3,31 @@
 #
 # One repetition of the pageswap scenario, run in the guest by bench/run,
 # which sets these first:
-#   BACKEND  zswap (zswap in front of a disk) or disk (zswap off)
-#   WORKERS  stress-ng --pageswap workers
-#   OPS      bogo operations to run (a fixed amount of work)
-#   LIMIT    memory.max of the cgroup the workers run in
+#   BACKEND    zswap  zswap in front of a disk; the pages stay in zswap
+#              disk   zswap off
+#              mixed  zswap in front of a disk, the cgroup's memory.zswap.max
+#                     at ZSWAP_MAX: once over it, every store first writes an
+#                     older zswap entry back to the disk (zswpwb)
+#   WORKERS    stress-ng --pageswap workers
+#   OPS        bogo operations to run (a fixed amount of work)
+#   LIMIT      memory.max of the cgroup the workers run in
+#   ZSWAP_MAX  memory.zswap.max for the mixed backend
 # It prints one line "RESULT key=value ..." that bench/run parses.
-. /lib/vtest.sh
 swap_on_disks 1
-case "$BACKEND" in
-zswap) zswap on ;;
-disk) zswap off ;;
-*) echo "unknown BACKEND '$BACKEND'"; exit 1 ;;
-esac
 cg=/sys/fs/cgroup/bench
 mkdir $cg
 echo "$LIMIT" >$cg/memory.max
+case "$BACKEND" in
+zswap) zswap on ;;
+disk) zswap off ;;
+mixed) zswap on; echo "$ZSWAP_MAX" >$cg/memory.zswap.max ;;
+*) echo "unknown BACKEND '$BACKEND'"; exit 1 ;;
+esac
 keys="pswpout pswpin zswpout zswpin zswpwb swpout_zero"
 for k in $keys; do eval "b_$k=$(vmstat $k)"; done
 {
-	sh -c "echo \$\$ >$cg/cgroup.procs; exec stress-ng --pageswap $WORKERS \
-		--pageswap-ops $OPS --metrics-brief"
+	in_cgroup $cg stress-ng --pageswap "$WORKERS" --pageswap-ops "$OPS" \
+		--metrics-brief
 	echo $? >/tmp/rc
 } >/tmp/out 2>&1
 rc=$(cat /tmp/rc)
@@ -37,4 +42,4 @@ for k in $keys; do
 	eval "b=\$b_$k"
 	res="$res $k=$(( $(vmstat $k) - b ))"
 done
-echo "$res"
+echo "$res$(vswap_gauges)"
