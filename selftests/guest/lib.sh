@@ -108,23 +108,22 @@ cgstat() {
 		"$1/memory.stat"
 }
 
-# The vswap gauges: live virtual slots by where their data is
-VSWAP_GAUGES="vswap_none vswap_zero vswap_zswap vswap_phys vswap_folio"
+# The vswap gauges are the vswap_* lines of /proc/vmstat other than the
+# vswap_to_* events and vswap_desc_bytes: live virtual slots by where their
+# data is (none, zero, zswap, phys, folio, and any backend added later)
 
 # vswap_live: live virtual swap slots, all backends together
 vswap_live() {
 	vm_refresh
-	awk -v g=" $VSWAP_GAUGES " 'index(g, " " $1 " ") { n += $2 }
+	awk '/^vswap_/ && !/^vswap_to_/ && $1 != "vswap_desc_bytes" { n += $2 }
 		END { print n + 0 }' /proc/vmstat
 }
 
-# vswap_gauges: the gauges on one line, for the log
+# vswap_gauges: the gauges and the descriptor memory on one line, for the log
 vswap_gauges() {
-	local g out=
-	for g in $VSWAP_GAUGES vswap_desc_bytes; do
-		out="$out ${g#vswap_}=$(vmstat $g)"
-	done
-	echo "vswap:$out"
+	vm_refresh
+	awk '/^vswap_/ && !/^vswap_to_/ { sub(/^vswap_/, "", $1); s = s " " $1 "=" $2 }
+		END { print "vswap:" s }' /proc/vmstat
 }
 
 # swap_used_kb: "Used" of /proc/swaps, all devices, in kB
