@@ -5,8 +5,10 @@
 # outside, over and over, so zswap writes its entries back to the disk
 # while swap_verify keeps reading, checking and rewriting the data (loads,
 # new stores and writeback all at once).  Writeback must happen (zswpwb,
-# pswpout) and every byte must come back; with vswap the data is then seen
-# on the device (vswap_phys) and the moves are counted (vswap_to_phys).
+# pswpout) and every byte must come back.  With vswap, pages in zswap take
+# no device slot (SwapFree does not move until the writeback), the data is
+# then seen on the device (vswap_phys, with as many device slots in use)
+# and the moves are counted (vswap_to_phys).
 . /lib/vtest.sh
 need_disks 1
 s=/sys/module/zswap/parameters/shrinker_enabled
@@ -19,13 +21,21 @@ echo N >"$s"
 wb=$(vmstat zswpwb)
 p=$(vmstat pswpout)
 tp=$(vmstat vswap_to_phys)
+free=$(meminfo SwapFree)
 sv_start -m anon -s 48 -t 8 -R
 sv_wait
 zb=$(cgstat "$SV_CG" zswapped)
 echo "in zswap: $zb bytes"
 [ "$zb" -gt 0 ] || fail "nothing in zswap before the writeback"
-has_vswap && echo "swapped out: $(vswap_gauges)"
 expect_same zswpwb "$wb"
+if has_vswap; then
+	echo "swapped out: $(vswap_gauges)"
+	[ "$(meminfo SwapFree)" -eq "$free" ] ||
+		fail "SwapFree moved from $free to $(meminfo SwapFree) kB with the pages in zswap"
+	echo "SwapFree: unchanged at $free kB"
+else
+	echo "SwapFree: $free -> $(meminfo SwapFree) kB (no vswap: zswap pages hold slots)"
+fi
 echo Y >"$s"
 sv_go
 # vswap_phys at its highest while swap_verify runs: whether the data read
@@ -48,6 +58,10 @@ if has_vswap; then
 	echo "swapped out: $(vswap_gauges); vswap_phys was up to $maxphys"
 	[ "$maxphys" -gt 0 ] || [ "$(vmstat vswap_phys)" -gt 0 ] ||
 		fail "vswap_phys stayed 0 through the writeback"
+	phys=$(vmstat vswap_phys) used=$(swap_used_kb)
+	echo "device slots in use: $used kB for $phys pages on the device"
+	[ "$used" -ge $((phys * 4)) ] ||
+		fail "$phys pages on the device but only $used kB used in /proc/swaps"
 	expect_grew vswap_to_phys "$tp"
 fi
 sv_go
