@@ -178,8 +178,8 @@ sv_running() {
 sv_wait() {
 	local stage=${1:-swapped} i=0 pid cg st out
 	while [ ! -e "$SV_FILE" ]; do
-		sv_running || { sv_end; fail "swap_verify exited (status $?) \
-before pausing ($stage)"; }
+		sv_running || { sv_end; fail "swap_verify exited (status $?)" \
+			"before pausing ($stage)"; }
 		i=$((i + 1))
 		[ "$i" -lt 3000 ] || fail "swap_verify did not pause ($stage)"
 		sleep 0.1
@@ -197,6 +197,11 @@ sv_end() {
 	local rc
 	wait "$SV_PID"
 	rc=$?
+	case $rc in
+	135) echo "swap_verify was killed by SIGBUS: a swap-in failed" ;;
+	137) echo "swap_verify was killed by SIGKILL (the OOM killer?)" ;;
+	13[0-9]|1[4-9][0-9]) echo "swap_verify was killed by signal $((rc - 128))" ;;
+	esac
 	SV_PID=
 	return $rc
 }
