@@ -162,6 +162,11 @@ bool vswap_alloc_slot(swp_entry_t *entry);
 
 static inline void vswap_vmstat_show(struct seq_file *m) {}
 
+static inline bool vswap_alloc_slot(swp_entry_t *entry)
+{
+	return false;
+}
+
 #define is_vswap_entry(entry)	((void)(entry), false)
 
 static inline int vswap_init(void)
