@@ -608,6 +608,47 @@ static bool test_swapoff_fatal_signal(void)
 	return instance_down();
 }
 
+/*
+ * The kernel's swap paths do their own I/O and record where the data went
+ * with vswap_backing_set(): a device slot enters the reverse map, the old
+ * backing is released, setting the same backing again changes nothing, and
+ * vswap_rmap_next() lists the slot.  vswap_memcg_xchg() returns the old
+ * owner.
+ */
+static bool test_backing_set(void)
+{
+	struct vswap_backing b = { .type = VSWAP_PHYS }, cur;
+	swp_entry_t e, phys, got[4];
+	unsigned long pos = 0;
+	struct folio *f;
+
+	ASSERT(instance_up());
+	ASSERT_EQ(vswap_alloc(7, 0, &e), 0);
+	ASSERT_EQ(vswap_memcg_xchg(e, 9, 1), 7);
+	ASSERT_EQ(vswap_memcg_id(e), 9);
+	f = page_of(3, 7);
+	ASSERT_EQ(vswap_phys_store(f, 0, -1, &phys), 0);
+	b.phys = phys;
+	ASSERT_EQ(vswap_backing_set(e, &b), 0);
+	ASSERT_EQ(vswap_backing_set(e, &b), 0);
+	ASSERT_EQ(vswap_phys_used(swp_type(phys)), 1);
+	ASSERT_EQ(vswap_nr_entries(VSWAP_PHYS), 1);
+	ASSERT_EQ(vswap_rmap_next(swp_type(phys), &pos, got, 4), 1);
+	ASSERT_EQ(got[0].val, e.val);
+	ASSERT_EQ(vswap_rmap_next(swp_type(phys), &pos, got, 4), 0);
+	b.type = VSWAP_ZERO;
+	ASSERT_EQ(vswap_backing_set(e, &b), 0);	/* frees the device slot */
+	ASSERT_EQ(vswap_phys_used(swp_type(phys)), 0);
+	ASSERT(vswap_lookup(e, &cur) && cur.type == VSWAP_ZERO);
+	pos = 0;
+	ASSERT_EQ(vswap_rmap_next(swp_type(phys), &pos, got, 4), 0);
+	vswap_cache_unpin(e, 1);
+	ASSERT_EQ(vswap_backing_set(e, &b), -ENOENT);
+	ASSERT_EQ(vswap_nr_entries(VSWAP_ZERO), 0);
+	folio_put(f);
+	return instance_down();
+}
+
 static bool test_orders(void)
 {
 	swp_entry_t e, mid, big1, big2;
@@ -811,6 +852,7 @@ static const struct model_test tests[] = {
 	TEST(test_swapoff_no_room),
 	TEST(test_swapoff_fatal_signal),
 	TEST(test_orders),
+	TEST(test_backing_set),
 	TEST(test_partition_lifecycle),
 	TEST(test_virtual_space_exhausted),
 	TEST(test_alloc_failures),
