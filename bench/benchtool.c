@@ -19,7 +19,12 @@
  *	memory is written, and returns.  With -m the process first pushes one
  *	page out to swap and writes it back, which puts its mm on the
  *	kernel's swapoff list (init_mm.mmlist) as any process that ever
- *	swapped is, without leaving data on the device.
+ *	swapped is, without leaving data on the device.  On SIGUSR1 the
+ *	process checks every page and writes "bad_pages=N" to
+ *	/tmp/verify.PID (benchtool verify does that for a shell).
+ *
+ *   benchtool verify PID
+ *	Asks a hold process to check its memory; prints its bad_pages=N.
  *
  *   benchtool pageout PID ADDR LEN
  *	process_madvise(MADV_PAGEOUT) on that range of PID.
@@ -74,6 +79,7 @@ static void usage(void)
 {
 	fputs("usage: benchtool fill -p NPROC -s BYTES\n"
 	      "       benchtool hold -s BYTES [-m]\n"
+	      "       benchtool verify PID\n"
 	      "       benchtool pageout PID ADDR LEN\n"
 	      "       benchtool swapoff DEV\n", stderr);
 	exit(2);
@@ -269,6 +275,14 @@ static int cmd_fill(int argc, char **argv)
 	return bad ? 1 : 0;
 }
 
+static volatile sig_atomic_t verify_asked;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	verify_asked = 1;
+}
+
 static int cmd_hold(int argc, char **argv)
 {
 	int opt, mmlist = 0, ready[2];
@@ -294,8 +308,14 @@ static int cmd_hold(int argc, char **argv)
 		uint64_t *mem = map(pages * PAGE);
 		uintptr_t addr = (uintptr_t)mem;
 		int null = open("/dev/null", O_RDWR);
+		sigset_t usr1, waitmask;
 
 		close(ready[0]);
+		sigemptyset(&usr1);
+		sigaddset(&usr1, SIGUSR1);
+		sigprocmask(SIG_BLOCK, &usr1, &waitmask);
+		sigdelset(&waitmask, SIGUSR1);
+		signal(SIGUSR1, on_usr1);
 		write_pages(mem, pages, 0x401d);
 		if (mmlist) {
 			unsigned char vec;
@@ -318,8 +338,26 @@ static int cmd_hold(int argc, char **argv)
 		dup2(null, 1);
 		dup2(null, 2);
 		setsid();
-		for (;;)
-			pause();
+		for (;;) {
+			char tmp[64], path[64], line[64];
+			int fd, n;
+
+			/* SIGUSR1 is blocked but while suspended: no lost wake-up */
+			while (!verify_asked)
+				sigsuspend(&waitmask);
+			verify_asked = 0;
+			n = snprintf(line, sizeof(line), "bad_pages=%zu\n",
+				     verify_pages(mem, pages, 0x401d));
+			snprintf(path, sizeof(path), "/tmp/verify.%d",
+				 (int)getpid());
+			snprintf(tmp, sizeof(tmp), "/tmp/verify.%d.tmp",
+				 (int)getpid());
+			fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+			if (fd < 0 || write(fd, line, n) != n)
+				_exit(1);
+			close(fd);
+			rename(tmp, path);	/* the reader sees all or nothing */
+		}
 	}
 	close(ready[1]);
 	uintptr_t addr;
@@ -327,6 +365,30 @@ static int cmd_hold(int argc, char **argv)
 	read_all(ready[0], &addr, sizeof(addr));
 	printf("pid=%d addr=%#" PRIxPTR " len=%zu\n", pid, addr, pages * PAGE);
 	return 0;
+}
+
+static int cmd_verify(int argc, char **argv)
+{
+	char path[64], line[64];
+	FILE *f;
+	int tries = 0;
+
+	if (argc != 2)
+		usage();
+	snprintf(path, sizeof(path), "/tmp/verify.%d", atoi(argv[1]));
+	unlink(path);
+	if (kill(atoi(argv[1]), SIGUSR1))
+		die("kill(SIGUSR1)");
+	while (!(f = fopen(path, "r"))) {
+		if (tries++ > 60000)	/* 10 min */
+			die("no answer from the hold process");
+		usleep(10000);
+	}
+	if (!fgets(line, sizeof(line), f))
+		die("read verify result");
+	fclose(f);
+	fputs(line, stdout);
+	return strcmp(line, "bad_pages=0\n") ? 1 : 0;
 }
 
 static int cmd_pageout(int argc, char **argv)
@@ -388,6 +450,8 @@ int main(int argc, char **argv)
 		return cmd_fill(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "hold"))
 		return cmd_hold(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "verify"))
+		return cmd_verify(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "pageout"))
 		return cmd_pageout(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "swapoff"))

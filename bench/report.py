@@ -156,7 +156,7 @@ def do_fill(runs):
 
 def do_swapoff(runs):
     keys = ("swapoff_s", "swapoff_sys", "data_swapped_kb", "swapcached_kb",
-            "pswpin", "data_swapped_after_kb")
+            "pswpin", "data_swapped_after_kb", "data_bad_pages")
     sizes = sorted({r["mapped_mib"] for r in runs if "mapped_mib" in r})
     ks = {k: {} for k in KERNELS}
     curve = []
@@ -335,8 +335,9 @@ def cmd_brief(a):
         for x in rows:
             sizes.setdefault(x.get("mapped_mib"), []).append(
                 str(x.get("swapoff_s")))
+        bad = sum(x.get("data_bad_pages", 0) for x in rows)
         print("  ".join(f"{m}M {'/'.join(v)}s" for m, v in sizes.items()) +
-              f"  {g}")
+              (f"  DATA CORRUPTED ({bad} pages)" if bad else "") + f"  {g}")
     elif a.scenario == "metadata":
         print("  ".join(
             f"{x.get('case')}: swapon {x.get('swapon_memfree_kb')} kB, "
@@ -474,7 +475,7 @@ set y2tics
 set yrange [0:*]
 set y2range [0:*]
 set grid
-set key below
+set key tmargin horizontal center
 $d << EOD
 {chr(10).join(lines)}
 EOD
@@ -608,6 +609,10 @@ def summary_md(docs, keys, made):
                        f"{stat_cells(d['stats']['vanilla'][m]['swapoff_s'], '.3f')}"
                        f" | {stat_cells(d['stats']['vswap'][m]['swapoff_s'], '.3f')}"
                        f" | {fmt(c['vanilla_over_vswap'])} |")
+        bad = sum(r.get("data_bad_pages", 0) for r in d["runs"])
+        if bad:
+            out += ["", f"**Warning**: after swapoff, {bad} pages of data "
+                    "read back wrong (data_bad_pages in swapoff.json)."]
         out += ["", md_runinfo(d)]
         if "swapoff.png" in made:
             out += ["![swapoff](swapoff.png)", ""]

@@ -12,8 +12,9 @@
 # long-running process's would be; none has data on the device); then
 # ITERS times: a new process writes DATA, which is pushed out with
 # process_madvise(MADV_PAGEOUT), the swap cache is dropped so the data is
-# really only on the disk, swapoff(2) is timed, the process is killed and
-# swap goes back on.  One "RESULT mapped_mib=... iter=..." line per swapoff.
+# really only on the disk, swapoff(2) is timed, the process checks its data
+# (data_bad_pages, not timed), it is killed and swap goes back on.  One
+# "RESULT mapped_mib=... iter=..." line per swapoff.
 zswap off
 dev=$(swap_disks | head -1)
 swapon "$dev" || fail "swapon $dev"
@@ -47,6 +48,8 @@ for size in $SIZES; do
 		t=$(benchtool swapoff "$dev") || fail "swapoff"
 		res="$res $t pswpin=$(( $(vmstat pswpin) - b_pswpin ))"
 		res="$res data_swapped_after_kb=$(proc_kb "$pid" VmSwap)"
+		# the data must have survived (not part of the timing)
+		res="$res data_$(benchtool verify "$pid")"
 		echo "$res$(vswap_gauges)"
 		kill "$pid"
 		gone "$pid"
