@@ -44,7 +44,9 @@
  *	and every change of a backend word to or from VSWAP_WORD_FREE (that is,
  *	slot allocation and the final free).  It does NOT protect switches of
  *	a live slot's backing: those are a cmpxchg on the backend word,
- *	serialised by the swap-cache pin (below).
+ *	serialised by the swap-cache pin (below); nor the step of a dying
+ *	slot to VSWAP_WORD_DYING, which only the task that dropped its last
+ *	reference makes.
  *
  * vswap_partial_lock (spinlock)
  *	Protects vswap_partial_list, the partitions with free slots that no
@@ -202,7 +204,7 @@ static bool vswap_word_decode(unsigned long word, struct vswap_backing *b)
 {
 	unsigned long payload = word & ~VSWAP_TAG_MASK;
 
-	if (word == VSWAP_WORD_FREE)
+	if (word == VSWAP_WORD_FREE || word == VSWAP_WORD_DYING)
 		return false;
 	b->type = (enum vswap_type)((word & VSWAP_TAG_MASK) - 1);
 	switch (b->type) {
@@ -575,26 +577,35 @@ static void vswap_word_release(unsigned long slot, unsigned long word,
 			       unsigned short memcg_id);
 
 /*
- * Free slots whose reference field reached zero: clear their backend words
- * under the partition lock, then release the old backings outside it.
- * Called in an RCU read-side critical section.
+ * Free slots whose reference field reached zero.  Their backend words go
+ * to VSWAP_WORD_DYING first, the old backings are released with no lock
+ * held, and only then do the words become free under the partition lock:
+ * a slot is never handed out again while its old backing is still being
+ * released.  Called in an RCU read-side critical section.
  */
 static void vswap_slots_free(struct vswap_partition *p,
 			     const unsigned short *idx, unsigned int n)
 {
 	unsigned long base = (unsigned long)p->id << VSWAP_PARTITION_SHIFT;
-	unsigned long old[VSWAP_FREE_BATCH];
-	unsigned short memcg[VSWAP_FREE_BATCH];
+	unsigned long old;
+	unsigned short memcg;
 	unsigned int i;
 
-	spin_lock(&p->lock);
 	for (i = 0; i < n; i++) {
-		old[i] = READ_ONCE(p->backend[idx[i]]);
-		memcg[i] = p->memcg[idx[i]];
 		VM_WARN_ON_ONCE(atomic_read(&p->ref[idx[i]]));
-		/* Pairs with READ_ONCE() in lookups: the slot is free. */
-		WRITE_ONCE(p->backend[idx[i]], VSWAP_WORD_FREE);
+		memcg = READ_ONCE(p->memcg[idx[i]]);
+		/*
+		 * Nobody else changes a word whose reference field is zero;
+		 * pairs with READ_ONCE() in lookups: the slot reads as free.
+		 */
+		old = xchg(&p->backend[idx[i]], VSWAP_WORD_DYING);
+		vswap_word_release(base + idx[i], old, memcg);
+		vswap_slot_freed(vswap_entry(base + idx[i]), memcg);
 	}
+
+	spin_lock(&p->lock);
+	for (i = 0; i < n; i++)
+		WRITE_ONCE(p->backend[idx[i]], VSWAP_WORD_FREE);
 	p->nr_used -= n;
 	if (p->state == VSWAP_P_FULL) {
 		__vswap_partition_release(p);
@@ -606,11 +617,6 @@ static void vswap_slots_free(struct vswap_partition *p,
 		__vswap_partition_kill(p);
 	}
 	spin_unlock(&p->lock);
-
-	for (i = 0; i < n; i++) {
-		vswap_word_release(base + idx[i], old[i], memcg[i]);
-		vswap_slot_freed(vswap_entry(base + idx[i]), memcg[i]);
-	}
 }
 
 /*
@@ -1169,8 +1175,10 @@ int vswap_backing_switch(swp_entry_t entry, const struct vswap_backing *old,
 		vswap_stat_add(id, new->type, 1, true);
 		err = 0;
 	} else {
-		err = vswap_word_read(slot) == VSWAP_WORD_FREE ? -ENOENT :
-								 -EAGAIN;
+		unsigned long word = vswap_word_read(slot);
+
+		err = (word == VSWAP_WORD_FREE || word == VSWAP_WORD_DYING) ?
+		      -ENOENT : -EAGAIN;
 	}
 out:
 	rcu_read_unlock();
@@ -1255,7 +1263,8 @@ unsigned short vswap_memcg_xchg(swp_entry_t entry, unsigned short memcg_id,
 		if (!i)
 			first = old;
 		word = READ_ONCE(p->backend[idx]);
-		if (word == VSWAP_WORD_FREE || old == memcg_id)
+		if (word == VSWAP_WORD_FREE || word == VSWAP_WORD_DYING ||
+		    old == memcg_id)
 			continue;
 		vswap_account(old, vswap_word_type(word), -1, false);
 		vswap_account(memcg_id, vswap_word_type(word), 1, false);

@@ -51,6 +51,12 @@
 #define VSWAP_PHYS_OFF_SHIFT	8
 #define VSWAP_WORD_FREE		0UL
 #define VSWAP_WORD_NONE		((unsigned long)VSWAP_NONE + 1)
+/*
+ * Tag 7: the slot's last reference is gone and its old backing is being
+ * released.  Reads as free, but is not handed out again until the release
+ * is done, so that releasing by slot (zswap) cannot hit a new owner's data.
+ */
+#define VSWAP_WORD_DYING	VSWAP_TAG_MASK
 
 /* Partition states; protected by vswap_partition.lock. */
 enum vswap_partition_state {
