@@ -474,6 +474,7 @@ set ytics nomirror
 set y2tics
 set yrange [0:*]
 set y2range [0:*]
+set xrange [-64:*]
 set grid
 set key tmargin horizontal center
 $d << EOD
