@@ -1420,6 +1420,54 @@ unsigned int vswap_rmap_next(int type, unsigned long *pos,
 }
 
 /**
+ * vswap_scan - the live slots with a given kind of backing, in slot order
+ * @type: the backing type to look for
+ * @pos: the slot to start at; advanced past what is returned
+ * @slots: filled in with up to @max slots
+ * @max: size of @slots
+ *
+ * For moving everything off a backend that has no reverse map (zswap).
+ * Racing with switches, a slot may be reported that just left @type.
+ *
+ * Context: any context.
+ * Return: the number of slots filled in; 0 when the scan is over.
+ */
+unsigned int vswap_scan(enum vswap_type type, unsigned long *pos,
+			swp_entry_t *slots, unsigned int max)
+{
+	unsigned long idx = *pos >> VSWAP_PARTITION_SHIFT;
+	unsigned int i = *pos & VSWAP_PARTITION_MASK, n = 0;
+	struct vswap_partition *p;
+	unsigned long start, word;
+
+	rcu_read_lock();
+	while (n < max) {
+		start = idx;
+		p = xa_find(&vswap_partitions, &idx, ULONG_MAX, XA_PRESENT);
+		if (!p)
+			break;
+		if (idx != start)
+			i = 0;
+		for (; i < VSWAP_PARTITION_SLOTS && n < max; i++) {
+			word = READ_ONCE(p->backend[i]);
+			if (word == VSWAP_WORD_FREE || word == VSWAP_WORD_DYING ||
+			    vswap_word_type(word) != type)
+				continue;
+			slots[n++] = vswap_entry((idx << VSWAP_PARTITION_SHIFT) +
+						 i);
+		}
+		if (i < VSWAP_PARTITION_SLOTS)
+			break;
+		i = 0;
+		if (++idx == 0)
+			break;
+	}
+	rcu_read_unlock();
+	*pos = (idx << VSWAP_PARTITION_SHIFT) + i;
+	return n;
+}
+
+/**
  * vswap_swapoff - empty a swap device by walking its used slots
  * @type: the swap type; the caller already stopped new stores to it
  * @allowed: where the data may go, as for vswap_move()

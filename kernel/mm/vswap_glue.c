@@ -8,6 +8,8 @@
  * vswap.max_pages knob), statistics for /proc/vmstat and memory.stat, and
  * what happens when a slot dies (memcg uncharge, swap cache shadow).
  *
+ * The per-cgroup choice of backends is in mm/vswap_cgroup.c.
+ *
  * The swap paths call the core directly: mm/swap_slots.c allocates virtual
  * slots, mm/swapfile.c counts references and pins through the core and
  * empties devices through its reverse map, mm/page_io.c decides per page

@@ -15,11 +15,13 @@
 #ifndef _LINUX_VSWAP_H
 #define _LINUX_VSWAP_H
 
+#include <linux/bits.h>
 #include <linux/errno.h>
 #include <linux/types.h>
 #include <linux/mm_types.h>
 
 struct folio;
+struct mem_cgroup;
 struct seq_file;
 
 /*
@@ -40,6 +42,16 @@ enum vswap_type {
 };
 
 #define VSWAP_ALLOW_ALL		((1U << VSWAP_NR_TYPES) - 1)
+
+/*
+ * What a memcg may use (memory.swap.backends), as a mask: bit N for swap
+ * type N, and one bit for zswap.  Zero pages need no backend.
+ */
+#define VSWAP_CG_DEVICES	0xffffffffULL
+#define VSWAP_CG_ZSWAP		BIT_ULL(32)
+#define VSWAP_CG_ALL		(VSWAP_CG_DEVICES | VSWAP_CG_ZSWAP)
+/* swap_vswap_move() from zswap rather than from a swap type. */
+#define VSWAP_FROM_ZSWAP	(-1)
 
 /**
  * struct vswap_backing - a decoded backend word
@@ -118,6 +130,8 @@ int vswap_move(swp_entry_t entry, const struct vswap_backing *from,
 long vswap_swapoff(int type, unsigned int allowed);
 unsigned int vswap_rmap_next(int type, unsigned long *pos,
 			     swp_entry_t *slots, unsigned int max);
+unsigned int vswap_scan(enum vswap_type type, unsigned long *pos,
+			swp_entry_t *slots, unsigned int max);
 
 /* Backends and policy. */
 int vswap_backend_register(const struct vswap_backend_ops *ops);
@@ -154,13 +168,35 @@ void vswap_account(unsigned short memcg_id, enum vswap_type type, long nr,
 		   bool moved);
 void vswap_slot_freed(swp_entry_t entry, unsigned short memcg_id);
 
-/* Kernel only (mm/vswap_glue.c): statistics and the virtual space bound. */
+/*
+ * Kernel only (mm/vswap_glue.c): statistics, the virtual space bound, and
+ * the backends each memcg may use.
+ */
 void vswap_vmstat_show(struct seq_file *m);
 bool vswap_alloc_slot(swp_entry_t *entry);
+u64 vswap_memcg_allowed(struct mem_cgroup *memcg);
+u64 vswap_slot_allowed(swp_entry_t entry);
+long vswap_memcg_nr_swappable(struct mem_cgroup *memcg);
+bool vswap_folio_may_swap(struct folio *folio);
+void vswap_devices_changed(void);
+void vswap_memcg_free(struct mem_cgroup *memcg);
 
 #else /* !CONFIG_VIRTUAL_SWAP */
 
 static inline void vswap_vmstat_show(struct seq_file *m) {}
+
+static inline u64 vswap_memcg_allowed(struct mem_cgroup *memcg)
+{
+	return VSWAP_CG_ALL;
+}
+
+static inline long vswap_memcg_nr_swappable(struct mem_cgroup *memcg)
+{
+	return (long)(~0UL >> 1);
+}
+
+static inline void vswap_devices_changed(void) {}
+static inline void vswap_memcg_free(struct mem_cgroup *memcg) {}
 
 static inline bool vswap_alloc_slot(swp_entry_t *entry)
 {
@@ -273,6 +309,13 @@ static inline long vswap_swapoff(int type, unsigned int allowed)
 static inline unsigned int vswap_rmap_next(int type, unsigned long *pos,
 					   swp_entry_t *slots,
 					   unsigned int max)
+{
+	return 0;
+}
+
+static inline unsigned int vswap_scan(enum vswap_type type,
+				      unsigned long *pos, swp_entry_t *slots,
+				      unsigned int max)
 {
 	return 0;
 }

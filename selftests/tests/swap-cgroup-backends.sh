@@ -1,0 +1,145 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# memory.swap.backends and memory.swap.backends.effective (vswap only):
+# sibling cgroups bound to different disks swap only there; a parent's
+# setting narrows a child's; narrowing a setting moves what is already out
+# and the data still verifies; "none" swaps nothing and ends in the OOM
+# killer rather than a livelock; swapoff and swapon of a named disk update
+# the effective set; malformed writes are refused with EINVAL and change
+# nothing.
+. /lib/vtest.sh
+need_vswap "memory.swap.backends exists only with CONFIG_VIRTUAL_SWAP"
+need_disks 2
+cgr=/sys/fs/cgroup
+[ ! -e "$cgr/memory.swap.backends" ] || fail "the root cgroup has memory.swap.backends"
+swap_off_all
+zswap on
+at_exit "swap_off_all; swap_on_disks; for c in A B P N X; do rmdir $cgr/\$c/* $cgr/\$c 2>/dev/null; done"
+swap_on_disks 2
+a=$(swap_disks | sed -n 1p)
+b=$(swap_disks | sed -n 2p)
+used() { awk -v d="$1" '$1 == d { print $4 }' /proc/swaps; }
+
+# mkparent NAME: a cgroup whose children get the memory controller
+mkparent() {
+	mkdir -p "$cgr/$1"
+	echo +memory >"$cgr/$1/cgroup.subtree_control" || fail "+memory in $1"
+}
+# expect_file FILE WANT
+expect_file() {
+	[ "$(cat "$1")" = "$2" ] || fail "$1 reads '$(cat "$1")', want '$2'"
+}
+
+# --- defaults and the table of malformed writes
+mkparent X
+f=$cgr/X/memory.swap.backends
+expect_file "$f" all
+expect_file "$cgr/X/memory.swap.backends.effective" "zswap $a $b"
+r=$(vtest_write "$f" "zswap $b") || fail "writing 'zswap $b': $r"
+expect_file "$f" "zswap $b"
+long=$(head -c 5000 /dev/zero | tr '\0' 'z')
+for v in "" " " foo "zswap zswap" "$b $b" "all zswap" "none $a" "all none" \
+	/nonexistent /tmp /dev/null "zswap /dev/null" "$long" \
+	"$(printf 'zswap\001')" "$(printf '\377\376')" relative/path; do
+	r=$(vtest_write "$f" "$v")
+	[ "$r" = EINVAL ] ||
+		fail "writing '$(printf %.40s "$v")' (${#v} bytes) to $f: $r, want EINVAL"
+	expect_file "$f" "zswap $b"
+done
+echo "malformed writes: all EINVAL, setting unchanged"
+r=$(vtest_write "$cgr/X/memory.swap.backends.effective" zswap)
+[ "$r" = EINVAL ] || [ "$r" = EACCES ] || [ "$r" = EPERM ] ||
+	fail "writing the effective file: $r"
+echo "writing the effective file: $r"
+r=$(vtest_write "$f" none) || fail "writing none: $r"
+expect_file "$f" none
+expect_file "$cgr/X/memory.swap.backends.effective" none
+r=$(vtest_write "$f" all) || fail "writing all: $r"
+expect_file "$f" all
+
+# --- siblings bound to different disks (zswap not allowed to either)
+mkparent A
+mkparent B
+echo "$a" >"$cgr/A/memory.swap.backends"
+echo "$b" >"$cgr/B/memory.swap.backends"
+expect_file "$cgr/A/memory.swap.backends.effective" "$a"
+z=$(vmstat zswpout)
+sv_start -m anon -s 64 -i -g A
+sv_wait
+pa=$SV_PID
+ua=$(used "$a")
+ub=$(used "$b")
+echo "A swapped: $ua kB on $a, $ub kB on $b"
+[ "$ua" -gt 0 ] && [ "$ub" -eq 0 ] || fail "A's pages not only on $a"
+expect_same zswpout "$z"
+sv_go
+sv_end || fail "A's data"
+sv_start -m anon -s 64 -i -g B
+sv_wait
+ua2=$(used "$a")
+ub=$(used "$b")
+echo "B swapped: $ua2 kB on $a, $ub kB on $b"
+[ "$ub" -gt 0 ] && [ "$ua2" -eq 0 ] || fail "B's pages not only on $b"
+expect_same zswpout "$z"
+sv_go
+sv_end || fail "B's data"
+
+# --- hierarchy: a parent's setting narrows its child's
+mkparent P
+echo "$b" >"$cgr/P/memory.swap.backends"
+mkdir -p "$cgr/P/C"
+echo "zswap $a $b" >"$cgr/P/C/memory.swap.backends"
+expect_file "$cgr/P/C/memory.swap.backends" "zswap $a $b"
+expect_file "$cgr/P/C/memory.swap.backends.effective" "$b"
+echo "P: $b, P/C: zswap $a $b -> effective $b"
+rmdir "$cgr/P/C"
+
+# --- narrowing moves what is already out; the data still verifies
+echo "$a" >"$cgr/X/memory.swap.backends"
+sv_start -m anon -s 64 -i -g X
+sv_wait
+echo "X swapped: $(used "$a") kB on $a, $(used "$b") kB on $b"
+[ "$(used "$a")" -gt 0 ] || fail "X's pages are not on $a"
+r=$(vtest_write "$cgr/X/memory.swap.backends" "$b") ||
+	fail "narrowing X to $b: $r"
+echo "X moved to $b: $(used "$a") kB on $a, $(used "$b") kB on $b; $(vswap_gauges)"
+[ "$(used "$a")" -eq 0 ] || fail "X's pages still on $a after the move"
+sv_go
+sv_end || fail "X's data after the move"
+
+# --- narrowing away zswap moves zswap's entries to an allowed disk
+echo zswap >"$cgr/X/memory.swap.backends"
+sv_start -m anon -s 64 -g X
+sv_wait
+zb=$(cgstat "$SV_CG" vswap_zswap)
+echo "X in zswap: $zb bytes of slots; $(used "$b") kB on $b"
+[ "$zb" -gt 0 ] || fail "X's pages are not in zswap"
+r=$(vtest_write "$cgr/X/memory.swap.backends" "$b") ||
+	fail "narrowing X from zswap to $b: $r"
+za=$(cgstat "$SV_CG" vswap_zswap)
+echo "X moved off zswap: $za bytes in zswap; $(used "$b") kB on $b"
+[ "$za" -eq 0 ] || fail "X still has $za bytes of slots in zswap"
+sv_go
+sv_end || fail "X's data after moving off zswap"
+
+# --- swapoff and swapon of a named disk
+echo "$b" >"$cgr/X/memory.swap.backends"
+swapoff "$b" || fail "swapoff $b"
+expect_file "$cgr/X/memory.swap.backends.effective" none
+expect_file "$cgr/X/memory.swap.backends" "$b"
+swapon "$b" || fail "swapon $b"
+expect_file "$cgr/X/memory.swap.backends.effective" "$b"
+echo "swapoff/swapon of $b: X's effective set followed"
+
+# --- nothing allowed: no swap, the OOM killer ends it, no livelock
+mkparent N
+echo none >"$cgr/N/memory.swap.backends"
+z=$(vmstat zswpout)
+p=$(vmstat pswpout)
+swap_verify -m anon -s 64 -l 32 -i -g N >/tmp/none.out 2>&1
+rc=$?
+cat /tmp/none.out
+[ "$rc" -eq 137 ] || fail "with nothing allowed swap_verify ended with $rc, want SIGKILL (137)"
+expect_same zswpout "$z"
+expect_same pswpout "$p"
+echo "none: swapped nothing, OOM-killed"
