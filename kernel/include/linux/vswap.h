@@ -195,6 +195,16 @@ static inline long vswap_memcg_nr_swappable(struct mem_cgroup *memcg)
 	return (long)(~0UL >> 1);
 }
 
+static inline u64 vswap_slot_allowed(swp_entry_t entry)
+{
+	return VSWAP_CG_ALL;
+}
+
+static inline bool vswap_folio_may_swap(struct folio *folio)
+{
+	return true;
+}
+
 static inline void vswap_devices_changed(void) {}
 static inline void vswap_memcg_free(struct mem_cgroup *memcg) {}
 
