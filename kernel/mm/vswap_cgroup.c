@@ -140,9 +140,15 @@ bool vswap_folio_may_swap(struct folio *folio)
 	bool zero = true;
 	void *addr;
 
-	if (((mask & VSWAP_CG_ZSWAP) && zswap_is_enabled()) ||
-	    swap_vswap_free_slots(mask & VSWAP_CG_DEVICES))
+	if ((mask & VSWAP_CG_ZSWAP) && zswap_is_enabled())
 		return true;
+	/* Unrestricted: no need to look at each device (and swap_lock). */
+	if ((mask & VSWAP_CG_DEVICES) == VSWAP_CG_DEVICES) {
+		if (atomic_long_read(&nr_swap_pages) > 0)
+			return true;
+	} else if (swap_vswap_free_slots(mask)) {
+		return true;
+	}
 	addr = kmap_local_folio(folio, 0);
 	zero = !memchr_inv(addr, 0, PAGE_SIZE);
 	kunmap_local(addr);
