@@ -8,9 +8,19 @@
 # the effective set; malformed writes are refused with EINVAL and change
 # nothing.
 . /lib/vtest.sh
-need_vswap "memory.swap.backends exists only with CONFIG_VIRTUAL_SWAP"
-need_disks 2
 cgr=/sys/fs/cgroup
+if ! has_vswap; then
+	# Without CONFIG_VIRTUAL_SWAP the files must not exist.
+	mkdir -p "$cgr/novswap-probe"
+	ls "$cgr/novswap-probe" | grep -q '^memory\.max$' ||
+		{ rmdir "$cgr/novswap-probe"; skip "no memory controller"; }
+	[ ! -e "$cgr/novswap-probe/memory.swap.backends" ] &&
+		[ ! -e "$cgr/novswap-probe/memory.swap.backends.effective" ] ||
+		{ rmdir "$cgr/novswap-probe"; fail "memory.swap.backends without vswap"; }
+	rmdir "$cgr/novswap-probe"
+	skip "memory.swap.backends exists only with CONFIG_VIRTUAL_SWAP (checked: absent)"
+fi
+need_disks 2
 [ ! -e "$cgr/memory.swap.backends" ] || fail "the root cgroup has memory.swap.backends"
 swap_off_all
 zswap on
