@@ -1,0 +1,40 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# MADV_FREE on swapped-out pages, with zswap and with a disk: their swap
+# entries go at once, they read back as zeroes, and the rest of the
+# mapping still verifies.  After the program exits nothing is left: with
+# vswap no live slot (the swap cache of the pages it read back is
+# reclaimed meanwhile), otherwise no more than the per-CPU slot caches.
+. /lib/vtest.sh
+need_disks 1
+swap_off_all
+swap_on_disks 1
+cg=/sys/fs/cgroup/madv-free
+mkdir -p "$cg"
+at_exit "zswap on; swap_off_all; swap_on_disks; rmdir $cg"
+slack=$(( $(nproc) * 2 * 64 * 4 ))	# kB: per CPU, 64 slots to allocate + 64 to free
+settled() {
+	if has_vswap; then
+		[ "$(vswap_live)" -le "$live0" ]
+	else
+		[ "$(swap_used_kb)" -le $((used0 + slack)) ]
+	fi
+}
+for z in on off; do
+	zswap "$z"
+	live0=$(vswap_live)
+	used0=$(swap_used_kb)
+	sh -c "echo \$\$ >$cg/cgroup.procs && exec /tests/madv_free_swapped 16" ||
+		fail "MADV_FREE of swapped pages, zswap $z (status $?)"
+	i=0
+	until settled; do
+		i=$((i + 1))
+		[ "$i" -le 100 ] || fail "zswap $z: swap still in use 10 s after exit:" \
+			"$(swap_used_kb) kB, $(vswap_gauges)"
+		# the swap cache of what it read back is charged to $cg
+		echo 64M >"$cg/memory.reclaim" 2>/dev/null
+		sleep 0.1
+	done
+	echo "zswap $z: settled after $((i / 10)).$((i % 10)) s; $(swap_used_kb) kB used;" \
+		"$(vswap_gauges)"
+done
