@@ -114,41 +114,41 @@ u64 vswap_slot_allowed(swp_entry_t entry)
 	return mask;
 }
 
+/*
+ * How many pages a mask of backends can take now: no bound from zswap
+ * (while enabled), otherwise the free slots of the devices it allows.  An
+ * unrestricted mask needs no walk over the devices (nor swap_lock).
+ */
+static long vswap_mask_swappable(u64 mask)
+{
+	if ((mask & VSWAP_CG_ZSWAP) && zswap_is_enabled())
+		return LONG_MAX;
+	if ((mask & VSWAP_CG_DEVICES) == VSWAP_CG_DEVICES)
+		return atomic_long_read(&nr_swap_pages);
+	return swap_vswap_free_slots(mask);
+}
+
 /**
  * vswap_memcg_nr_swappable - how many pages of a memcg may still be swapped
  * @memcg: the memcg
  *
- * Bounds mem_cgroup_get_nr_swap_pages(): with zswap allowed (and enabled)
- * or no restriction, there is no bound beyond the global one; otherwise the
- * free slots on the allowed devices.  Zero when nothing is allowed, so that
+ * Bounds mem_cgroup_get_nr_swap_pages() by what the memcg's backends can
+ * take.  Zero when nothing is allowed (or all of it is full), so that
  * reclaim treats the memcg's anon memory as it does when swap is full.
  */
 long vswap_memcg_nr_swappable(struct mem_cgroup *memcg)
 {
-	u64 mask = vswap_memcg_allowed(memcg);
-
-	if ((mask & VSWAP_CG_DEVICES) == VSWAP_CG_DEVICES ||
-	    ((mask & VSWAP_CG_ZSWAP) && zswap_is_enabled()))
-		return LONG_MAX;
-	return swap_vswap_free_slots(mask);
+	return vswap_mask_swappable(vswap_memcg_allowed(memcg));
 }
 
 /* Whether a folio may get a virtual slot: a backend it may use, or zeroes. */
 bool vswap_folio_may_swap(struct folio *folio)
 {
-	u64 mask = vswap_memcg_allowed(folio_memcg(folio));
-	bool zero = true;
+	bool zero;
 	void *addr;
 
-	if ((mask & VSWAP_CG_ZSWAP) && zswap_is_enabled())
+	if (vswap_memcg_nr_swappable(folio_memcg(folio)) > 0)
 		return true;
-	/* Unrestricted: no need to look at each device (and swap_lock). */
-	if ((mask & VSWAP_CG_DEVICES) == VSWAP_CG_DEVICES) {
-		if (atomic_long_read(&nr_swap_pages) > 0)
-			return true;
-	} else if (swap_vswap_free_slots(mask)) {
-		return true;
-	}
 	addr = kmap_local_folio(folio, 0);
 	zero = !memchr_inv(addr, 0, PAGE_SIZE);
 	kunmap_local(addr);
