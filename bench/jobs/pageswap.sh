@@ -23,7 +23,7 @@ disk) zswap off ;;
 mixed) zswap on; echo "$ZSWAP_MAX" >$cg/memory.zswap.max ;;
 *) echo "unknown BACKEND '$BACKEND'"; exit 1 ;;
 esac
-keys="pswpout pswpin zswpout zswpin zswpwb swpout_zero"
+keys="pswpout pswpin zswpout zswpin zswpwb swpout_zero pgfault pgmajfault swap_ra swap_ra_hit pgactivate pgrefill workingset_refault_anon"
 for k in $keys; do eval "b_$k=$(vmstat $k)"; done
 {
 	in_cgroup $cg stress-ng --pageswap "$WORKERS" --pageswap-ops "$OPS" \
