@@ -262,8 +262,8 @@ void vswap_zswap_release(swp_entry_t entry, void *obj)
  * The model keeps no per-memcg statistics and has no swap cache or memcg
  * charge to drop when a slot is freed.
  */
-void vswap_account(unsigned short memcg_id, enum vswap_type type, long nr,
-		   bool moved)
+void vswap_account(unsigned short memcg_id, enum vswap_type from,
+		   enum vswap_type to, long nr)
 {
 }
 

@@ -139,14 +139,20 @@ static atomic_long_t vswap_nr_partitions;
 static atomic_long_t vswap_nr_rmap_clusters;
 
 /*
- * @moved: the slots entered @type by a store, load or switch (counted as a
- * transition), rather than by allocation, free or a memcg change.
+ * @n slots of @memcg_id go from backing @from to @to; either may be
+ * VSWAP_NR_TYPES: allocated, or freed (see vswap_account()).
  */
-static inline void vswap_stat_add(unsigned short memcg_id,
-				  enum vswap_type type, long n, bool moved)
+static inline void vswap_stat_move(unsigned short memcg_id,
+				   enum vswap_type from, enum vswap_type to,
+				   long n)
 {
-	atomic_long_add(n, &raw_cpu_ptr(&vswap_stat)->nr[type]);
-	vswap_account(memcg_id, type, n, moved);
+	struct vswap_stat *st = raw_cpu_ptr(&vswap_stat);
+
+	if (from < VSWAP_NR_TYPES)
+		atomic_long_sub(n, &st->nr[from]);
+	if (to < VSWAP_NR_TYPES)
+		atomic_long_add(n, &st->nr[to]);
+	vswap_account(memcg_id, from, to, n);
 }
 
 /* Slots released per lock round trip in vswap_put(). */
@@ -465,7 +471,8 @@ static int vswap_alloc_partition(unsigned short memcg_id, swp_entry_t *entry)
 	VM_WARN_ON_ONCE(i != 0);
 	p->state = VSWAP_P_FULL;
 	spin_unlock(&p->lock);
-	vswap_stat_add(memcg_id, VSWAP_NONE, VSWAP_PARTITION_SLOTS, false);
+	vswap_stat_move(memcg_id, VSWAP_NR_TYPES, VSWAP_NONE,
+			VSWAP_PARTITION_SLOTS);
 	*entry = vswap_entry((unsigned long)p->id << VSWAP_PARTITION_SHIFT);
 	return 0;
 }
@@ -513,8 +520,9 @@ int vswap_alloc(unsigned short memcg_id, unsigned int order,
 						VSWAP_PARTITION_SHIFT) + i;
 					spin_unlock(&p->lock);
 					rcu_read_unlock();
-					vswap_stat_add(memcg_id, VSWAP_NONE,
-						       nr, false);
+					vswap_stat_move(memcg_id,
+							VSWAP_NR_TYPES,
+							VSWAP_NONE, nr);
 					*entry = vswap_entry(slot);
 					return 0;
 				}
@@ -1130,7 +1138,7 @@ static void vswap_word_release(unsigned long slot, unsigned long word,
 
 	if (WARN_ON_ONCE(!vswap_word_decode(word, &b)))
 		return;
-	vswap_stat_add(memcg_id, b.type, -1, false);
+	vswap_stat_move(memcg_id, b.type, VSWAP_NR_TYPES, 1);
 	vswap_backing_release(vswap_entry(slot), &b);
 }
 
@@ -1171,8 +1179,7 @@ int vswap_backing_switch(swp_entry_t entry, const struct vswap_backing *old,
 		unsigned short id = READ_ONCE(p->memcg[slot &
 						       VSWAP_PARTITION_MASK]);
 
-		vswap_stat_add(id, old->type, -1, false);
-		vswap_stat_add(id, new->type, 1, true);
+		vswap_stat_move(id, old->type, new->type, 1);
 		err = 0;
 	} else {
 		unsigned long word = vswap_word_read(slot);
@@ -1266,8 +1273,9 @@ unsigned short vswap_memcg_xchg(swp_entry_t entry, unsigned short memcg_id,
 		if (word == VSWAP_WORD_FREE || word == VSWAP_WORD_DYING ||
 		    old == memcg_id)
 			continue;
-		vswap_account(old, vswap_word_type(word), -1, false);
-		vswap_account(memcg_id, vswap_word_type(word), 1, false);
+		vswap_account(old, vswap_word_type(word), VSWAP_NR_TYPES, 1);
+		vswap_account(memcg_id, VSWAP_NR_TYPES, vswap_word_type(word),
+			      1);
 	}
 	rcu_read_unlock();
 	return first;

@@ -113,19 +113,39 @@ long vswap_nr_swappable(void)
 	return min(room, atomic_long_read(&nr_swap_pages));
 }
 
-void vswap_account(unsigned short memcg_id, enum vswap_type type, long nr,
-		   bool moved)
+void vswap_account(unsigned short memcg_id, enum vswap_type from,
+		   enum vswap_type to, long nr)
 {
 	struct mem_cgroup *memcg;
+	unsigned long flags;
 
-	if (moved && nr > 0)
-		count_vm_events(VSWAP_TO_NONE + type, nr);
-	if (!IS_ENABLED(CONFIG_MEMCG) || !memcg_id || mem_cgroup_disabled())
+	if (from < VSWAP_NR_TYPES && to < VSWAP_NR_TYPES)
+		count_vm_events(VSWAP_TO_NONE + to, nr);
+	/*
+	 * memory.stat counts the slots that have a backing.  Every slot
+	 * passes through VSWAP_NONE at allocation, on a swap-in into the
+	 * swap cache and usually at its free: leaving those ends out halves
+	 * the memcg updates of a swap-out and swap-in.
+	 */
+	if (from == VSWAP_NONE)
+		from = VSWAP_NR_TYPES;
+	if (to == VSWAP_NONE)
+		to = VSWAP_NR_TYPES;
+	if ((from == VSWAP_NR_TYPES && to == VSWAP_NR_TYPES) ||
+	    !IS_ENABLED(CONFIG_MEMCG) || !memcg_id || mem_cgroup_disabled())
 		return;
 	rcu_read_lock();
 	memcg = mem_cgroup_from_id(memcg_id);
-	if (memcg)
-		mod_memcg_state(memcg, MEMCG_VSWAP_NONE + type, nr);
+	if (memcg) {
+		local_irq_save(flags);
+		if (from < VSWAP_NR_TYPES)
+			__mod_memcg_state(memcg, MEMCG_VSWAP_ZERO + from -
+					  VSWAP_ZERO, -nr);
+		if (to < VSWAP_NR_TYPES)
+			__mod_memcg_state(memcg, MEMCG_VSWAP_ZERO + to -
+					  VSWAP_ZERO, nr);
+		local_irq_restore(flags);
+	}
 	rcu_read_unlock();
 }
 

@@ -159,13 +159,15 @@ long vswap_phys_used(int type);
 /*
  * Provided by the user of the core (the kernel's mm/vswap_glue.c, or the
  * model); called in any context and must not sleep.  vswap_account() is
- * told of every change in the number of slots of @memcg_id with backing
- * @type; @moved says the slots were stored or switched there (a backend
- * transition), not allocated, freed or recharged.  vswap_slot_freed() runs
- * after a slot and its backing were freed.
+ * told that @nr slots of @memcg_id went from backing @from to backing @to,
+ * in one call so that a transition costs one memcg lookup.  Either end may
+ * be %VSWAP_NR_TYPES, "no slot": the slots were allocated (@from), or
+ * freed or recharged to another memcg (@to); only a change with both ends
+ * real is a backend transition.  vswap_slot_freed() runs after a slot and
+ * its backing were freed.
  */
-void vswap_account(unsigned short memcg_id, enum vswap_type type, long nr,
-		   bool moved);
+void vswap_account(unsigned short memcg_id, enum vswap_type from,
+		   enum vswap_type to, long nr);
 void vswap_slot_freed(swp_entry_t entry, unsigned short memcg_id);
 
 /*
