@@ -24,6 +24,12 @@ profile_report() {
 			perf report -i /tmp/perf.data --stdio --no-children \
 				-S "$sym" -G --percent-limit 0.01 -g caller,0.5,callee
 		done
+		if [ -n "$PROFILE_PARENT" ]; then
+			echo "== under $PROFILE_PARENT"
+			perf report -i /tmp/perf.data --stdio --no-children \
+				-g none -n --sort sym -p "$PROFILE_PARENT" -x \
+				--percent-limit 0.01
+		fi
 		cat /tmp/perf.log
 	} 2>&1 | grep -v '^#' | grep -v '^$' | sed 's/^/PROFILE /'
 }
