@@ -77,31 +77,27 @@ mkparent B
 echo "$a" >"$cgr/A/memory.swap.backends"
 echo "$b" >"$cgr/B/memory.swap.backends"
 expect_file "$cgr/A/memory.swap.backends.effective" "$a"
+# confined GROUP MINE OTHER: a verifier in GROUP swaps to disk MINE only,
+# never to OTHER (within the slot caches' slack) nor to zswap: zswpout
+# stays at $z, read before the first of them
+confined() {
+	local g=$1 mine=$2 other=$3 m0 o0 m o
+	m0=$(used "$mine")
+	o0=$(used "$other")
+	sv_start -m anon -s 64 -i -g "$g"
+	sv_wait
+	m=$(used "$mine")
+	o=$(used "$other")
+	echo "$g swapped: $m0 -> $m kB on $mine, $o0 -> $o kB on $other"
+	[ "$m" -gt "$m0" ] && [ "$o" -le $((o0 + slack)) ] ||
+		fail "$g's pages not only on $mine"
+	expect_same zswpout "$z"
+	sv_go
+	sv_end || fail "$g's data"
+}
 z=$(vmstat zswpout)
-ua0=$(used "$a")
-ub0=$(used "$b")
-sv_start -m anon -s 64 -i -g A
-sv_wait
-ua=$(used "$a")
-ub=$(used "$b")
-echo "A swapped: $ua0 -> $ua kB on $a, $ub0 -> $ub kB on $b"
-[ "$ua" -gt "$ua0" ] && [ "$ub" -le $((ub0 + slack)) ] ||
-	fail "A's pages not only on $a"
-expect_same zswpout "$z"
-sv_go
-sv_end || fail "A's data"
-ua0=$(used "$a")
-ub0=$(used "$b")
-sv_start -m anon -s 64 -i -g B
-sv_wait
-ua=$(used "$a")
-ub=$(used "$b")
-echo "B swapped: $ua0 -> $ua kB on $a, $ub0 -> $ub kB on $b"
-[ "$ub" -gt "$ub0" ] && [ "$ua" -le $((ua0 + slack)) ] ||
-	fail "B's pages not only on $b"
-expect_same zswpout "$z"
-sv_go
-sv_end || fail "B's data"
+confined A "$a" "$b"
+confined B "$b" "$a"
 
 # --- hierarchy: a parent's setting narrows its child's
 mkparent P
