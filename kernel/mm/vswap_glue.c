@@ -14,8 +14,8 @@
  * slots, mm/swapfile.c counts references and pins through the core and
  * empties devices through its reverse map, mm/page_io.c decides per page
  * between a zero page, zswap and a device slot and records it in the
- * descriptor.  zswap keeps its objects in its own tree, under the virtual
- * slot.
+ * descriptor.  A slot's zswap backing is zswap's entry itself: zswap keeps
+ * no tree for virtual slots.
  */
 
 #define pr_fmt(fmt) "vswap: " fmt
@@ -113,37 +113,43 @@ long vswap_nr_swappable(void)
 	return min(room, atomic_long_read(&nr_swap_pages));
 }
 
+/*
+ * The memory.stat item of each backing, or -1 for none.  Every slot passes
+ * through VSWAP_NONE at allocation, on a swap-in into the swap cache and
+ * usually at its free: counting it per memcg would double the updates of a
+ * swap-out and swap-in.  A slot in zswap is one zswap entry, which zswap
+ * counts itself (MEMCG_ZSWAPPED, shown as vswap_zswap too).
+ */
+static const int vswap_memcg_item[VSWAP_NR_TYPES + 1] = {
+	[VSWAP_NONE] = -1,
+	[VSWAP_ZERO] = MEMCG_VSWAP_ZERO,
+	[VSWAP_ZSWAP] = -1,
+	[VSWAP_PHYS] = MEMCG_VSWAP_PHYS,
+	[VSWAP_FOLIO] = MEMCG_VSWAP_FOLIO,
+	[VSWAP_EXT] = MEMCG_VSWAP_EXT,
+	[VSWAP_NR_TYPES] = -1,
+};
+
 void vswap_account(unsigned short memcg_id, enum vswap_type from,
 		   enum vswap_type to, long nr)
 {
+	int from_item = vswap_memcg_item[from], to_item = vswap_memcg_item[to];
 	struct mem_cgroup *memcg;
 	unsigned long flags;
 
 	if (from < VSWAP_NR_TYPES && to < VSWAP_NR_TYPES)
 		count_vm_events(VSWAP_TO_NONE + to, nr);
-	/*
-	 * memory.stat counts the slots that have a backing.  Every slot
-	 * passes through VSWAP_NONE at allocation, on a swap-in into the
-	 * swap cache and usually at its free: leaving those ends out halves
-	 * the memcg updates of a swap-out and swap-in.
-	 */
-	if (from == VSWAP_NONE)
-		from = VSWAP_NR_TYPES;
-	if (to == VSWAP_NONE)
-		to = VSWAP_NR_TYPES;
-	if ((from == VSWAP_NR_TYPES && to == VSWAP_NR_TYPES) ||
-	    !IS_ENABLED(CONFIG_MEMCG) || !memcg_id || mem_cgroup_disabled())
+	if ((from_item < 0 && to_item < 0) || !memcg_id ||
+	    mem_cgroup_disabled())
 		return;
 	rcu_read_lock();
 	memcg = mem_cgroup_from_id(memcg_id);
 	if (memcg) {
 		local_irq_save(flags);
-		if (from < VSWAP_NR_TYPES)
-			__mod_memcg_state(memcg, MEMCG_VSWAP_ZERO + from -
-					  VSWAP_ZERO, -nr);
-		if (to < VSWAP_NR_TYPES)
-			__mod_memcg_state(memcg, MEMCG_VSWAP_ZERO + to -
-					  VSWAP_ZERO, nr);
+		if (from_item >= 0)
+			__mod_memcg_state(memcg, from_item, -nr);
+		if (to_item >= 0)
+			__mod_memcg_state(memcg, to_item, nr);
 		local_irq_restore(flags);
 	}
 	rcu_read_unlock();
@@ -206,15 +212,23 @@ int vswap_phys_load(swp_entry_t phys, struct folio *folio)
 	return -EIO;
 }
 
+#ifndef CONFIG_ZSWAP
+/* mm/zswap.c provides this; without zswap no slot is ever backed by it. */
+void vswap_zswap_release(swp_entry_t entry, void *obj)
+{
+	WARN_ON_ONCE(1);
+}
+#endif
+
 static int __init vswap_glue_init(void)
 {
 	unsigned long max;
 	int err;
 
 	/*
-	 * The swap cache and zswap's trees of the virtual type are sized by
-	 * the highest slot number: four times RAM, at least 4 GiB of pages,
-	 * or more if vswap.max_pages asks for it at boot.
+	 * The swap cache of the virtual type is sized by the highest slot
+	 * number: four times RAM, at least 4 GiB of pages, or more if
+	 * vswap.max_pages asks for it at boot.
 	 */
 	max = max(4 * totalram_pages(), 1UL << (32 - PAGE_SHIFT));
 	max = max(max, READ_ONCE(vswap_max_pages));
