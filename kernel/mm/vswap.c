@@ -84,6 +84,8 @@
  * It is only a hint: the authority is partition.state == VSWAP_P_CPU and
  * partition.cpu, changed under partition.lock together with a cmpxchg of the
  * per-CPU pointer, so a task that migrates in between does no harm.
+ * vswap_pcpu_last is the partition a CPU looked up last, a lookup hint;
+ * see vswap_partition_find().
  *
  * RCU: partitions and reverse-map clusters are freed with call_rcu().  A
  * reader inside rcu_read_lock() may dereference any partition it finds in
@@ -103,6 +105,8 @@ static DEFINE_XARRAY_ALLOC(vswap_partitions);
 static DEFINE_SPINLOCK(vswap_partial_lock);
 static LIST_HEAD(vswap_partial_list);
 static DEFINE_PER_CPU(struct vswap_partition *, vswap_pcpu_partition);
+/* The partition each CPU found last: see vswap_partition_find(). */
+static DEFINE_PER_CPU(struct vswap_partition *, vswap_pcpu_last);
 static struct kmem_cache *vswap_partition_cache;
 static struct kmem_cache *vswap_rmap_cache;
 static struct xarray vswap_rmap[MAX_SWAPFILES];
@@ -249,11 +253,33 @@ static inline unsigned int vswap_word_type(unsigned long word)
 
 /*
  * Find the partition of @slot.  The caller is in an RCU read-side critical
- * section, or holds a reference on a slot of that partition.
+ * section, which also keeps the hint below from being freed under it.
+ *
+ * A page's slot is looked up several times in a row while it is swapped
+ * out or in, so each CPU remembers the partition it found last and tries
+ * it before the xarray.  The hint may name a dead partition, never a freed
+ * one: whoever stores a hint checks for death after the store, and
+ * __vswap_partition_kill() clears every hint after marking the partition
+ * dead, with a full barrier on both sides, so one of the two removes it
+ * before call_rcu().  A dead partition is never returned from the hint, as
+ * its id may already belong to a new partition.
  */
 static inline struct vswap_partition *vswap_partition_find(unsigned long slot)
 {
-	return xa_load(&vswap_partitions, slot >> VSWAP_PARTITION_SHIFT);
+	struct vswap_partition **last = raw_cpu_ptr(&vswap_pcpu_last);
+	unsigned long id = slot >> VSWAP_PARTITION_SHIFT;
+	struct vswap_partition *p = READ_ONCE(*last);
+
+	if (likely(p && p->id == id && !READ_ONCE(p->dead)))
+		return p;
+	p = xa_load(&vswap_partitions, id);
+	if (p) {
+		WRITE_ONCE(*last, p);
+		smp_mb();
+		if (READ_ONCE(p->dead))
+			cmpxchg(last, p, NULL);
+	}
+	return p;
 }
 
 static void vswap_partition_free(struct vswap_partition *p)
@@ -310,11 +336,18 @@ fail:
  */
 static void __vswap_partition_kill(struct vswap_partition *p)
 {
+	int cpu;
+
 	lockdep_assert_held(&p->lock);
 	VM_WARN_ON_ONCE(p->nr_used);
 	VM_WARN_ON_ONCE(p->state == VSWAP_P_PARTIAL || p->state == VSWAP_P_CPU);
 	p->state = VSWAP_P_DEAD;
+	WRITE_ONCE(p->dead, true);
 	xa_erase(&vswap_partitions, p->id);
+	/* Pairs with smp_mb() in vswap_partition_find(). */
+	smp_mb();
+	for_each_possible_cpu(cpu)
+		cmpxchg(per_cpu_ptr(&vswap_pcpu_last, cpu), p, NULL);
 	atomic_long_dec(&vswap_nr_partitions);
 	call_rcu(&p->rcu, vswap_partition_free_rcu);
 }
@@ -1685,8 +1718,8 @@ void vswap_shrink(void)
  * vswap_max_slot - bound the virtual slot numbers handed out
  * @limit: every slot number stays below this (at least two partitions)
  *
- * The kernel sizes the swap cache and zswap's trees of the virtual type by
- * this bound.  Call before the first allocation.
+ * The kernel sizes the swap cache of the virtual type by this bound.  Call
+ * before the first allocation.
  *
  * Context: any context.
  */

@@ -74,6 +74,8 @@ enum vswap_partition_state {
  * @state: enum vswap_partition_state
  * @nr_used: slots not free
  * @next: where the next allocation scan starts
+ * @dead: set with @state becoming %VSWAP_P_DEAD, read without the lock by
+ *	vswap_partition_find()
  * @cpu: the CPU whose current partition this is, when %VSWAP_P_CPU
  * @id: index in vswap_partitions; first slot is @id << VSWAP_PARTITION_SHIFT
  * @list: on vswap_partial_list when %VSWAP_P_PARTIAL
@@ -87,6 +89,7 @@ struct vswap_partition {
 	unsigned short state;
 	unsigned short nr_used;
 	unsigned short next;
+	bool dead;
 	int cpu;
 	u32 id;
 	struct list_head list;
