@@ -275,6 +275,7 @@ static inline struct vswap_partition *vswap_partition_find(unsigned long slot)
 	p = xa_load(&vswap_partitions, id);
 	if (p) {
 		WRITE_ONCE(*last, p);
+		/* Store the hint, then check: pairs with the kill's barrier. */
 		smp_mb();
 		if (READ_ONCE(p->dead))
 			cmpxchg(last, p, NULL);
