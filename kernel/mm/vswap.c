@@ -1450,15 +1450,21 @@ unsigned int vswap_rmap_next(int type, unsigned long *pos,
 			     swp_entry_t *slots, unsigned int max)
 {
 	struct vswap_rmap_ref refs[VSWAP_MOVE_BATCH];
-	unsigned int i, n;
+	unsigned int i, n, done = 0;
 
 	if (type < 0 || type >= MAX_SWAPFILES)
 		return 0;
-	n = vswap_rmap_gather(type, pos, refs,
-			      min(max, (unsigned int)VSWAP_MOVE_BATCH));
-	for (i = 0; i < n; i++)
-		slots[i] = vswap_entry(refs[i].slot);
-	return n;
+	while (done < max) {
+		n = vswap_rmap_gather(type, pos, refs,
+				      min(max - done,
+					  (unsigned int)VSWAP_MOVE_BATCH));
+		if (!n)
+			break;
+		for (i = 0; i < n; i++)
+			slots[done + i] = vswap_entry(refs[i].slot);
+		done += n;
+	}
+	return done;
 }
 
 /**
