@@ -13,9 +13,10 @@
  *	memory (exit_mmap: page tables, swap slots, zswap entries).  Prints
  *	one line of key=value.
  *
- *   benchtool hold -s BYTES [-m]
- *	Starts a process that maps BYTES, writes the pattern into every page
- *	and then sleeps until killed; prints "pid=P addr=A len=L" once the
+ *   benchtool hold -s BYTES [-m] [-z]
+ *	Starts a process that maps BYTES, writes the pattern (with -z:
+ *	zeroes, so every page is a zero-filled page of its own) into every
+ *	page and then sleeps until killed; prints "pid=P addr=A len=L" once the
  *	memory is written, and returns.  With -m the process first pushes one
  *	page out to swap and writes it back, which puts its mm on the
  *	kernel's swapoff list (init_mm.mmlist) as any process that ever
@@ -78,7 +79,7 @@ static void die(const char *what)
 static void usage(void)
 {
 	fputs("usage: benchtool fill -p NPROC -s BYTES\n"
-	      "       benchtool hold -s BYTES [-m]\n"
+	      "       benchtool hold -s BYTES [-m] [-z]\n"
 	      "       benchtool verify PID\n"
 	      "       benchtool pageout PID ADDR LEN\n"
 	      "       benchtool swapoff DEV\n", stderr);
@@ -147,6 +148,26 @@ static size_t verify_pages(const uint64_t *mem, size_t pages, uint64_t seed)
 	for (size_t p = 0; p < pages; p++)
 		for (unsigned int w = 0; w < WORDS; w++)
 			if (mem[p * WORDS + w] != word(seed, p, w)) {
+				bad++;
+				break;
+			}
+	return bad;
+}
+
+/* hold -z: a write fault per page makes it a zero-filled page of its own */
+static void zero_pages(uint64_t *mem, size_t pages)
+{
+	for (size_t p = 0; p < pages; p++)
+		mem[p * WORDS] = 0;
+}
+
+static size_t verify_zero(const uint64_t *mem, size_t pages)
+{
+	size_t bad = 0;
+
+	for (size_t p = 0; p < pages; p++)
+		for (unsigned int w = 0; w < WORDS; w++)
+			if (mem[p * WORDS + w]) {
 				bad++;
 				break;
 			}
@@ -285,14 +306,15 @@ static void on_usr1(int sig)
 
 static int cmd_hold(int argc, char **argv)
 {
-	int opt, mmlist = 0, ready[2];
+	int opt, mmlist = 0, zero = 0, ready[2];
 	size_t bytes = 0, pages;
 	pid_t pid;
 
-	while ((opt = getopt(argc, argv, "s:m")) != -1) {
+	while ((opt = getopt(argc, argv, "s:mz")) != -1) {
 		switch (opt) {
 		case 's': bytes = parse_size(optarg); break;
 		case 'm': mmlist = 1; break;
+		case 'z': zero = 1; break;
 		default: usage();
 		}
 	}
@@ -316,7 +338,10 @@ static int cmd_hold(int argc, char **argv)
 		sigprocmask(SIG_BLOCK, &usr1, &waitmask);
 		sigdelset(&waitmask, SIGUSR1);
 		signal(SIGUSR1, on_usr1);
-		write_pages(mem, pages, 0x401d);
+		if (zero)
+			zero_pages(mem, pages);
+		else
+			write_pages(mem, pages, 0x401d);
 		if (mmlist) {
 			unsigned char vec;
 			int tries = 0;
@@ -328,7 +353,7 @@ static int cmd_hold(int argc, char **argv)
 			while (!mincore(mem, PAGE, &vec) && (vec & 1) &&
 			       tries++ < 100)
 				usleep(10000);
-			mem[0] = word(0x401d, 0, 0);
+			mem[0] = zero ? 0 : word(0x401d, 0, 0);
 		}
 		if (write(ready[1], &addr, sizeof(addr)) != sizeof(addr))
 			_exit(1);
@@ -347,6 +372,7 @@ static int cmd_hold(int argc, char **argv)
 				sigsuspend(&waitmask);
 			verify_asked = 0;
 			n = snprintf(line, sizeof(line), "bad_pages=%zu\n",
+				     zero ? verify_zero(mem, pages) :
 				     verify_pages(mem, pages, 0x401d));
 			snprintf(path, sizeof(path), "/tmp/verify.%d",
 				 (int)getpid());

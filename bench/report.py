@@ -182,6 +182,8 @@ DESC = "vswap_desc_bytes"
 # swap_map (1), swap_cgroup (2) and zeromap (1 bit); vswap keeps memcg and
 # zero pages in its descriptors and allocates swap_map only.
 DEVICE_TABLE_BYTES = {"vanilla": 3 + 1 / 8, "vswap": 1}
+# the metadata cases: zswap-backed, disk-backed, zero-filled pages
+META_CASES = ("zswap", "disk", "zero")
 DEVICE_TABLES = {"vanilla": "swap_map 1 B + swap_cgroup 2 B + zeromap 1 bit",
                  "vswap": "swap_map 1 B"}
 
@@ -221,12 +223,12 @@ def meta_case(kernel, swapon, row):
 
 
 def do_metadata(runs):
-    per = {k: {"zswap": [], "disk": []} for k in KERNELS}
+    per = {k: {c: [] for c in META_CASES} for k in KERNELS}
     for k, rows in by_kernel(runs).items():
         for rep in sorted({r["rep"] for r in rows}):
             mine = [r for r in rows if r["rep"] == rep]
             for r in mine:
-                if r.get("case") in ("zswap", "disk"):
+                if r.get("case") in META_CASES:
                     c = meta_case(k, r, r)
                     if c:
                         per[k][r["case"]].append(c)
@@ -387,6 +389,9 @@ def summary_keys(docs):
                                                      "vanilla_zswap"),
         "metadata_bytes_per_page_disk_vanilla": fig("metadata",
                                                     "vanilla_disk"),
+        "metadata_bytes_per_page_zero": fig("metadata", "vswap_zero"),
+        "metadata_bytes_per_page_zero_vanilla": fig("metadata",
+                                                    "vanilla_zero"),
     }
 
 
@@ -495,10 +500,10 @@ plot $d using 1:2:3:4 with yerrorlines title 'vanilla', \\
     if "metadata" in docs:
         s = docs["metadata"]["stats"]
         rows = []
-        for case in ("zswap", "disk"):
+        for case in META_CASES:
             v = s["vanilla"].get(case, {}).get("bytes_per_page")
             w = s["vswap"].get(case, {}).get("bytes_per_page")
-            rows.append(f'"{case}-backed" {fmt(v, ".2f").replace("n/a", "NaN")} '
+            rows.append(f'"{case}" {fmt(v, ".2f").replace("n/a", "NaN")} '
                         f'{fmt(w, ".2f").replace("n/a", "NaN")}')
         if gnuplot(f"""set terminal pngcairo size 800,480 font 'sans,10'
 set output 'metadata.png'
@@ -639,7 +644,7 @@ def summary_md(docs, keys, made):
                 " static (measured at swapon) | dynamic (slab+vmalloc) |"
                 " vswap_desc_bytes/page | vswap slots | zswap pool/page |",
                 "|---|---|---|---|---|---|---|---|---|---|"]
-        for case in ("zswap", "disk"):
+        for case in META_CASES:
             for k in KERNELS:
                 s = d["stats"][k].get(case)
                 if not s:
@@ -655,7 +660,7 @@ def summary_md(docs, keys, made):
                     f"{fmt(med(s['zswap_pool_bytes_per_page']), '.0f')} |")
         out += ["", "Slab growth by cache, bytes per page (median; caches "
                 "that moved by 4 KiB or more):", ""]
-        for case in ("zswap", "disk"):
+        for case in META_CASES:
             for k in KERNELS:
                 s = d["stats"][k].get(case)
                 if not s:

@@ -4,7 +4,10 @@
 # One repetition of the metadata scenario: how much kernel memory the swap
 # layer spends per swapped-out page.  bench/run sets first:
 #   DATA      bytes to swap out (benchtool's compressible pattern)
-#   BACKENDS  which cases to run in this boot, in order: zswap, disk
+#   BACKENDS  which cases to run in this boot, in order: zswap, disk (the
+#             pattern, zswap on or off), zero (zero-filled pages, zswap
+#             off: both kernels keep them without I/O, vanilla in the
+#             device's zeromap, vswap in the descriptor)
 #
 # Each case starts with swapon of the empty device and ends with swapoff.
 # Measured, the same way on both kernels:
@@ -29,8 +32,9 @@ cg=/sys/fs/cgroup/meta
 mkdir $cg
 for backend in $BACKENDS; do
 	case "$backend" in
-	zswap) zswap on ;;
-	disk) zswap off ;;
+	zswap) zswap on; zero= ;;
+	disk) zswap off; zero= ;;
+	zero) zswap off; zero=-z ;;
 	*) fail "unknown backend $backend" ;;
 	esac
 	# a fresh swapon per case: nothing left from the previous one (swap
@@ -46,7 +50,7 @@ for backend in $BACKENDS; do
 	sw="$sw swapon_vmalloc_kb=$(( $(snap_get /tmp/s1 VmallocUsed) - $(snap_get /tmp/s0 VmallocUsed) ))"
 	sw="$sw swapon_slab_bytes=$(( $(slab_total /tmp/s1) - $(slab_total /tmp/s0) ))"
 
-	out=$(in_cgroup $cg benchtool hold -s "$DATA") || fail "benchtool hold"
+	out=$(in_cgroup $cg benchtool hold -s "$DATA" $zero) || fail "benchtool hold"
 	eval "$out"		# pid= addr= len=
 	for k in pswpout zswpout swpout_zero; do eval "b_$k=$(vmstat $k)"; done
 	sleep 1
