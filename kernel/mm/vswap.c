@@ -26,7 +26,8 @@
  *   atomic_t       ref[512]       2 KiB  swap count | swap-cache pin
  *   unsigned short memcg[512]     1 KiB  owning memcg id
  *
- * plus an 80-byte header, i.e. 14.16 bytes per slot in a full partition.
+ * plus an 80-byte header in a 128-byte, cache-line aligned object, i.e.
+ * 14.25 bytes per slot in a full partition.
  * Partitions are allocated when the first slot is needed and freed when the
  * last slot in them is freed (except each CPU's current partition, which
  * vswap_shrink() releases).  A device slot additionally costs 4 bytes in
@@ -1688,7 +1689,7 @@ unsigned long vswap_nr_entries(enum vswap_type type)
 unsigned long vswap_metadata_bytes(void)
 {
 	return atomic_long_read(&vswap_nr_partitions) *
-		(sizeof(struct vswap_partition) +
+		(L1_CACHE_ALIGN(sizeof(struct vswap_partition)) +
 		 VSWAP_PARTITION_SLOTS * VSWAP_DESC_BYTES) +
 	       atomic_long_read(&vswap_nr_rmap_clusters) *
 		sizeof(struct vswap_rmap_cluster);
@@ -1747,7 +1748,11 @@ int vswap_init(void)
 {
 	int cpu, i;
 
-	vswap_partition_cache = KMEM_CACHE(vswap_partition, 0);
+	/*
+	 * Each CPU allocates from a partition of its own: no two partition
+	 * headers, written at every allocation and free, share a cache line.
+	 */
+	vswap_partition_cache = KMEM_CACHE(vswap_partition, SLAB_HWCACHE_ALIGN);
 	vswap_rmap_cache = KMEM_CACHE(vswap_rmap_cluster, 0);
 	if (!vswap_partition_cache || !vswap_rmap_cache) {
 		kmem_cache_destroy(vswap_partition_cache);

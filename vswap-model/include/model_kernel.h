@@ -321,6 +321,9 @@ void *kcalloc(size_t n, size_t size, gfp_t gfp);
 void kfree(const void *p);
 struct kmem_cache *model_kmem_cache_create(const char *name, size_t size,
 					   size_t accounted);
+#define SLAB_HWCACHE_ALIGN	0x2000U	/* the model's caches ignore flags */
+#define L1_CACHE_BYTES		64
+#define L1_CACHE_ALIGN(x)	(((x) + L1_CACHE_BYTES - 1) & ~(size_t)(L1_CACHE_BYTES - 1))
 #define KMEM_CACHE(s, flags) \
 	model_kmem_cache_create(#s, sizeof(struct s), sizeof(struct s))
 void *kmem_cache_alloc(struct kmem_cache *c, gfp_t gfp);
