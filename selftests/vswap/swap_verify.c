@@ -15,6 +15,11 @@
  *   anon   private anonymous memory
  *   zero   private anonymous memory, every page written with zeroes
  *   shmem  MAP_SHARED anonymous memory (shmem)
+ *   shmem-race
+ *          shmem, and after the passes -p more rounds in which the buffer is
+ *          pushed out and then taken page by page by the parent and a child
+ *          in step: both read the same page at the same moment, or (every
+ *          other round) the child pushes it out while the parent reads it.
  *   fork   anonymous memory shared with a child after swap-out: the child
  *          verifies, rewrites half (copy-on-write of swapped pages) and
  *          verifies again; the parent must still see its own data.
@@ -51,6 +56,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -366,12 +372,60 @@ static int fork_child(char *buf, size_t pages, uint64_t seed)
 	return bad ? KSFT_FAIL : KSFT_PASS;
 }
 
+/* Wait until both tasks of a shmem-race round have reached step @n. */
+static void race_barrier(unsigned long *arrived, unsigned long n)
+{
+	__atomic_add_fetch(arrived, 1, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(arrived, __ATOMIC_SEQ_CST) < 2 * n)
+		sched_yield();
+}
+
+/*
+ * One round of shmem-race.  The buffer is pushed out; then the parent and a
+ * child take it page by page, meeting at a barrier before each page, so
+ * that both fault on the same slot at the same moment.  In even rounds the
+ * child reads the page too; in odd rounds it pushes the page out while the
+ * parent reads it.
+ */
+static size_t race_round(char *buf, size_t pages, uint64_t seed, long round,
+			 unsigned long *arrived)
+{
+	bool push = round % 2;
+	size_t bad = 0;
+	int status;
+	pid_t pid;
+
+	pageout(buf, pages * page_size);
+	*arrived = 0;
+	pid = fork();
+	if (pid < 0) {
+		note("fork: %s", strerror(errno));
+		return 1;
+	}
+	for (size_t pg = 0; pg < pages; pg++) {
+		race_barrier(arrived, pg + 1);
+		if (!pid && push)
+			pageout(buf + pg * page_size, page_size);
+		else
+			bad += verify(pid ? "parent (race)" : "child (race)",
+				      buf, pg, 1, seed, false);
+	}
+	if (!pid)
+		_exit(bad ? KSFT_FAIL : KSFT_PASS);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != KSFT_PASS) {
+		note("child failed (status %#x)", status);
+		bad++;
+	}
+	return bad;
+}
+
 static void usage(const char *prog)
 {
 	fprintf(stderr,
-		"usage: %s [-m anon|zero|shmem|fork] [-s size_mb] [-l limit_mb]\n"
-		"          [-p passes] [-r seed] [-i] [-H] [-t secs] [-W file]\n"
-		"          [-g parent] [-R]\n", prog);
+		"usage: %s [-m anon|zero|shmem|shmem-race|fork] [-s size_mb]\n"
+		"          [-l limit_mb] [-p passes] [-r seed] [-i] [-H]\n"
+		"          [-t secs] [-W file] [-g parent] [-R]\n", prog);
 	exit(2);
 }
 
@@ -405,7 +459,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if (strcmp(mode, "anon") && strcmp(mode, "zero") &&
-	    strcmp(mode, "shmem") && strcmp(mode, "fork"))
+	    strcmp(mode, "shmem") && strcmp(mode, "shmem-race") &&
+	    strcmp(mode, "fork"))
 		usage(argv[0]);
 	if (size_mb <= 0 || passes <= 0 || keep_secs < 0)
 		usage(argv[0]);
@@ -414,7 +469,7 @@ int main(int argc, char **argv)
 	if (!limit_mb)
 		limit_mb = size_mb / 2;
 	zero = !strcmp(mode, "zero");
-	shared = !strcmp(mode, "shmem");
+	shared = !strncmp(mode, "shmem", 5);
 	page_size = sysconf(_SC_PAGESIZE);
 	pages = (size_t)size_mb * 1024 * 1024 / page_size;
 
@@ -500,6 +555,23 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
+	if (!strcmp(mode, "shmem-race")) {
+		/* Outside the buffer, so never swapped out itself. */
+		unsigned long *arrived = mmap(NULL, page_size,
+					      PROT_READ | PROT_WRITE,
+					      MAP_SHARED | MAP_ANONYMOUS |
+					      MAP_LOCKED, -1, 0);
+
+		if (arrived == MAP_FAILED) {
+			note("mmap: %s", strerror(errno));
+			ret = KSFT_FAIL;
+			goto out;
+		}
+		for (long round = 0; round < passes && bad < MAX_REPORTS;
+		     round++)
+			bad += race_round(buf, pages, seed, round, arrived);
+		note("%ld race rounds", passes);
+	}
 	if (!strcmp(mode, "fork")) {
 		int status;
 		pid_t pid;
