@@ -24,6 +24,7 @@
 #include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
+#include <linux/percpu_counter.h>
 #include <linux/seq_file.h>
 #include <linux/swap.h>
 #include <linux/swapops.h>
@@ -41,8 +42,12 @@ static bool vswap_ready __read_mostly;
 static unsigned long vswap_hard_max __read_mostly;
 /* The max_pages knob: bound on live virtual slots, 0 for automatic. */
 static unsigned long vswap_max_pages __read_mostly;
-/* Live virtual slots. */
-static atomic_long_t vswap_live = ATOMIC_LONG_INIT(0);
+/*
+ * Live virtual slots.  Every swap-out and every final free changes it, from
+ * whichever CPU the task runs on: a per-CPU counter keeps that off a shared
+ * cache line, and only the bound check near the bound sums it exactly.
+ */
+static struct percpu_counter vswap_live;
 
 static int vswap_max_pages_set(const char *val, const struct kernel_param *kp)
 {
@@ -83,11 +88,11 @@ static unsigned long vswap_limit(void)
 bool vswap_alloc_slot(swp_entry_t *entry)
 {
 	if (!READ_ONCE(vswap_ready) ||
-	    atomic_long_read(&vswap_live) >= vswap_limit())
+	    percpu_counter_compare(&vswap_live, vswap_limit()) >= 0)
 		return false;
 	if (vswap_alloc(0, 0, entry))
 		return false;
-	atomic_long_inc(&vswap_live);
+	percpu_counter_inc(&vswap_live);
 	return true;
 }
 
@@ -104,9 +109,13 @@ bool vswap_alloc_slot(swp_entry_t *entry)
  */
 long vswap_nr_swappable(void)
 {
-	long room = (long)vswap_limit() - atomic_long_read(&vswap_live);
+	long room;
 
-	if (!READ_ONCE(vswap_ready) || room <= 0)
+	if (!READ_ONCE(vswap_ready))
+		return 0;
+	/* An estimate, as nr_swap_pages is with the swap slots cache. */
+	room = (long)vswap_limit() - percpu_counter_read_positive(&vswap_live);
+	if (room <= 0)
 		return 0;
 	if (zswap_is_enabled())
 		return room;
@@ -162,7 +171,7 @@ void vswap_slot_freed(swp_entry_t entry, unsigned short memcg_id)
 	/* What a device slot's free does: swap_range_free(). */
 	clear_shadow_from_swap_cache(VSWAP_SWP_TYPE, offset, offset);
 	mem_cgroup_uncharge_swap_id(memcg_id, 1);
-	atomic_long_dec(&vswap_live);
+	percpu_counter_dec(&vswap_live);
 }
 
 void vswap_vmstat_show(struct seq_file *m)
@@ -234,19 +243,24 @@ static int __init vswap_glue_init(void)
 	max = max(max, READ_ONCE(vswap_max_pages));
 	max = round_up(max, SWAP_ADDRESS_SPACE_PAGES);
 
-	err = vswap_init();
+	err = percpu_counter_init(&vswap_live, 0, GFP_KERNEL);
 	if (err)
 		goto fail;
+	err = vswap_init();
+	if (err)
+		goto fail_counter;
 	vswap_max_slot(max);
 	err = swap_vswap_init(max);
 	if (err) {
 		vswap_exit();
-		goto fail;
+		goto fail_counter;
 	}
 	vswap_hard_max = max;
 	WRITE_ONCE(vswap_ready, true);
 	pr_info("virtual swap space of up to %lu pages\n", max);
 	return 0;
+fail_counter:
+	percpu_counter_destroy(&vswap_live);
 fail:
 	pr_err("cannot start: %d; swapping is disabled\n", err);
 	return err;
