@@ -50,8 +50,9 @@
  *	reference makes.
  *
  * vswap_partial_lock (spinlock)
- *	Protects vswap_partial_list, the partitions with free slots that no
- *	CPU owns.
+ *	Protects the vswap_partial lists, the partitions with free slots
+ *	that no CPU owns, one list per CPU whose region they are in, and
+ *	vswap_nr_partial.
  *
  * vswap_rmap[type] (xarray, its xa_lock)
  *	Protects the clusters of the reverse map of one swap device: their
@@ -104,7 +105,8 @@
 
 static DEFINE_XARRAY_ALLOC(vswap_partitions);
 static DEFINE_SPINLOCK(vswap_partial_lock);
-static LIST_HEAD(vswap_partial_list);
+static DEFINE_PER_CPU(struct list_head, vswap_partial);
+static unsigned long vswap_nr_partial;
 static DEFINE_PER_CPU(struct vswap_partition *, vswap_pcpu_partition);
 /* The partition each CPU found last: see vswap_partition_find(). */
 static DEFINE_PER_CPU(struct vswap_partition *, vswap_pcpu_last);
@@ -114,6 +116,8 @@ static struct xarray vswap_rmap[MAX_SWAPFILES];
 
 /* Upper bound on partitions; lowered by tests to reach exhaustion. */
 static unsigned long vswap_partition_limit = VSWAP_MAX_PARTITIONS;
+/* Partition ids per CPU region, 0 for none (see VSWAP_REGION_MIN). */
+static unsigned long vswap_region_span;
 
 static DEFINE_MUTEX(vswap_ext_mutex);
 /*
@@ -297,7 +301,44 @@ static void vswap_partition_free_rcu(struct rcu_head *rcu)
 	vswap_partition_free(container_of(rcu, struct vswap_partition, rcu));
 }
 
-static struct vswap_partition *vswap_partition_new(void)
+/*
+ * Allocate an id for @p, from @cpu's region if it has one with a free id,
+ * otherwise from the whole space.
+ */
+static int vswap_partition_id_alloc(struct vswap_partition *p, int cpu)
+{
+	unsigned long limit = READ_ONCE(vswap_partition_limit);
+	unsigned long span = READ_ONCE(vswap_region_span);
+	unsigned long lo = max(cpu * span, 1UL);
+	unsigned long hi = min((cpu + 1) * span, limit);
+	int err;
+
+	if (span && lo < hi) {
+		err = xa_alloc(&vswap_partitions, &p->id, p,
+			       XA_LIMIT(lo, hi - 1), GFP_KERNEL);
+		if (err != -EBUSY)
+			return err;
+	}
+	return xa_alloc(&vswap_partitions, &p->id, p, XA_LIMIT(1, limit - 1),
+			GFP_KERNEL);
+}
+
+/* The CPU whose region partition @id is in. */
+static int vswap_partition_home(u32 id)
+{
+	unsigned long span = READ_ONCE(vswap_region_span);
+	unsigned long cpu = span ? id / span : 0;
+
+	return cpu < nr_cpu_ids && cpu_possible(cpu) ? cpu : 0;
+}
+
+/* The partially used partitions in @cpu's region. */
+static inline struct list_head *vswap_partial_of(int cpu)
+{
+	return per_cpu_ptr(&vswap_partial, cpu);
+}
+
+static struct vswap_partition *vswap_partition_new(int cpu)
 {
 	struct vswap_partition *p;
 	int err;
@@ -321,8 +362,7 @@ static struct vswap_partition *vswap_partition_new(void)
 	 * xa_alloc() publishes @p with release semantics: a lookup that finds
 	 * it sees the zeroed (free) arrays.
 	 */
-	err = xa_alloc(&vswap_partitions, &p->id, p,
-		       XA_LIMIT(1, vswap_partition_limit - 1), GFP_KERNEL);
+	err = vswap_partition_id_alloc(p, cpu);
 	if (err)
 		goto fail;
 	atomic_long_inc(&vswap_nr_partitions);
@@ -364,7 +404,8 @@ static void __vswap_partition_release(struct vswap_partition *p)
 	} else if (p->nr_used < VSWAP_PARTITION_SLOTS) {
 		p->state = VSWAP_P_PARTIAL;
 		spin_lock(&vswap_partial_lock);
-		list_add_tail(&p->list, &vswap_partial_list);
+		list_add_tail(&p->list, vswap_partial_of(vswap_partition_home(p->id)));
+		vswap_nr_partial++;
 		spin_unlock(&vswap_partial_lock);
 	} else {
 		p->state = VSWAP_P_FULL;
@@ -440,18 +481,28 @@ static int __vswap_partition_take(struct vswap_partition *p, unsigned int nr,
 }
 
 /*
- * Take a partition from the partial list and make it @cpu's.  Returns
- * false if the list is empty.
+ * Take a partially used partition and make it @cpu's: one in @cpu's own
+ * region if there is one, else any.  Returns false if there is none.
  */
 static bool vswap_pcpu_refill_partial(int cpu)
 {
 	struct vswap_partition *p;
 	bool installed = false;
+	int other;
 
 	rcu_read_lock();
 	spin_lock(&vswap_partial_lock);
-	p = list_first_entry_or_null(&vswap_partial_list,
+	p = list_first_entry_or_null(vswap_partial_of(cpu),
 				     struct vswap_partition, list);
+	if (!p && vswap_nr_partial) {
+		for_each_possible_cpu(other) {
+			p = list_first_entry_or_null(vswap_partial_of(other),
+						     struct vswap_partition,
+						     list);
+			if (p)
+				break;
+		}
+	}
 	spin_unlock(&vswap_partial_lock);
 	if (!p) {
 		rcu_read_unlock();
@@ -465,6 +516,7 @@ static bool vswap_pcpu_refill_partial(int cpu)
 	if (p->state == VSWAP_P_PARTIAL) {
 		spin_lock(&vswap_partial_lock);
 		list_del_init(&p->list);
+		vswap_nr_partial--;
 		spin_unlock(&vswap_partial_lock);
 		p->state = VSWAP_P_FULL;
 		installed = __vswap_pcpu_install(p, cpu);
@@ -480,7 +532,7 @@ static bool vswap_pcpu_refill_partial(int cpu)
 /* Give @cpu a fresh partition. */
 static int vswap_pcpu_refill_new(int cpu)
 {
-	struct vswap_partition *p = vswap_partition_new();
+	struct vswap_partition *p = vswap_partition_new(cpu);
 
 	if (!p)
 		return -ENOMEM;
@@ -496,7 +548,7 @@ static int vswap_pcpu_refill_new(int cpu)
 /* A whole partition, for a PMD-sized folio. */
 static int vswap_alloc_partition(unsigned short memcg_id, swp_entry_t *entry)
 {
-	struct vswap_partition *p = vswap_partition_new();
+	struct vswap_partition *p = vswap_partition_new(raw_smp_processor_id());
 	int i;
 
 	if (!p)
@@ -655,6 +707,7 @@ static void vswap_slots_free(struct vswap_partition *p,
 	} else if (p->state == VSWAP_P_PARTIAL && !p->nr_used) {
 		spin_lock(&vswap_partial_lock);
 		list_del_init(&p->list);
+		vswap_nr_partial--;
 		spin_unlock(&vswap_partial_lock);
 		p->state = VSWAP_P_FULL;
 		__vswap_partition_kill(p);
@@ -1735,7 +1788,11 @@ void vswap_max_slot(unsigned long limit)
 {
 	unsigned long nr = limit >> VSWAP_PARTITION_SHIFT;
 
+	unsigned long span;
+
 	vswap_partition_limit = min(max(nr, 2UL), VSWAP_MAX_PARTITIONS);
+	span = vswap_partition_limit / nr_cpu_ids;
+	WRITE_ONCE(vswap_region_span, span >= VSWAP_REGION_MIN ? span : 0);
 }
 
 /**
@@ -1763,6 +1820,11 @@ int vswap_init(void)
 	}
 	for (i = 0; i < MAX_SWAPFILES; i++)
 		xa_init(&vswap_rmap[i]);
+	spin_lock(&vswap_partial_lock);
+	for_each_possible_cpu(cpu)
+		INIT_LIST_HEAD(vswap_partial_of(cpu));
+	vswap_nr_partial = 0;
+	spin_unlock(&vswap_partial_lock);
 	for_each_possible_cpu(cpu)
 		for (i = 0; i < VSWAP_NR_TYPES; i++)
 			atomic_long_set(&per_cpu_ptr(&vswap_stat, cpu)->nr[i],
@@ -1803,7 +1865,9 @@ void vswap_exit(void)
 		xa_destroy(&vswap_rmap[i]);
 	}
 	spin_lock(&vswap_partial_lock);
-	INIT_LIST_HEAD(&vswap_partial_list);
+	for_each_possible_cpu(i)
+		INIT_LIST_HEAD(vswap_partial_of(i));
+	vswap_nr_partial = 0;
 	spin_unlock(&vswap_partial_lock);
 	rcu_barrier();
 	kmem_cache_destroy(vswap_partition_cache);

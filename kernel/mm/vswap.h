@@ -17,6 +17,16 @@
 #define VSWAP_PARTITION_MASK	(VSWAP_PARTITION_SLOTS - 1)
 
 /*
+ * Each CPU takes new partitions from a region of the partition ids of its
+ * own (the ids below vswap_partition_limit split evenly over the possible
+ * CPUs), so that the slots of different CPUs stay apart in what the kernel
+ * keeps per range of slots: the swap cache has one address space, with one
+ * lock, per 2^14 slots, i.e. 32 partitions.  Smaller regions would not
+ * separate anything, so below this size all CPUs share the whole space.
+ */
+#define VSWAP_REGION_MIN	32
+
+/*
  * Virtual slot numbers fit in 32 bits, so the reverse map can store them in
  * a u32.  Partition 0 is never allocated: slot 0 means "no slot".
  */
@@ -62,7 +72,7 @@
 enum vswap_partition_state {
 	VSWAP_P_NEW,		/* being set up, not yet handed out */
 	VSWAP_P_CPU,		/* a CPU's current partition */
-	VSWAP_P_PARTIAL,	/* on vswap_partial_list, has free slots */
+	VSWAP_P_PARTIAL,	/* on a vswap_partial list, has free slots */
 	VSWAP_P_FULL,		/* on no list */
 	VSWAP_P_DEAD,		/* erased from the tree, freed after RCU */
 };
@@ -78,7 +88,7 @@ enum vswap_partition_state {
  *	vswap_partition_find()
  * @cpu: the CPU whose current partition this is, when %VSWAP_P_CPU
  * @id: index in vswap_partitions; first slot is @id << VSWAP_PARTITION_SHIFT
- * @list: on vswap_partial_list when %VSWAP_P_PARTIAL
+ * @list: on its home CPU's vswap_partial list when %VSWAP_P_PARTIAL
  * @backend: backend word per slot
  * @ref: swap count and swap-cache pin per slot
  * @memcg: owning memcg id per slot

@@ -165,6 +165,8 @@ void model_thread_end(void);
 #define smp_processor_id()	(model_self.cpu)
 #define for_each_possible_cpu(cpu) \
 	for ((cpu) = 0; (cpu) < MODEL_NR_CPUS; (cpu)++)
+#define nr_cpu_ids		MODEL_NR_CPUS
+#define cpu_possible(cpu)	((unsigned long)(cpu) < MODEL_NR_CPUS)
 /*
  * Each CPU's copy of a per-CPU variable sits on a cache line of its own, as
  * the kernel's per-CPU areas do: a plain array would put the copies of

@@ -25,6 +25,8 @@ static bool instance_up(void)
 	mzswap_reset(0);
 	if (vswap_init())
 		return false;
+	/* As the kernel does: regions of ids per CPU are in force. */
+	vswap_max_slot(VSWAP_MAX_PARTITIONS << VSWAP_PARTITION_SHIFT);
 	disk0 = mdisk_create(0, 4096);
 	disk1 = mdisk_create(1, 4096);
 	return disk0 && disk1;
@@ -695,7 +697,7 @@ static bool test_partition_lifecycle(void)
 	/* Free every other slot: partitions stay, become partial. */
 	for (i = 0; i < NR_LIFE; i += 2)
 		vswap_cache_unpin(e[i], 1);
-	ASSERT(!list_empty(&vswap_partial_list));
+	ASSERT(vswap_nr_partial);
 	/* New allocations reuse the holes instead of new partitions. */
 	for (i = 0; i < NR_LIFE; i += 2)
 		ASSERT_EQ(vswap_alloc(0, 0, &e[i]), 0);
@@ -712,6 +714,61 @@ static bool test_partition_lifecycle(void)
 	rcu_barrier();
 	model_mem_read(&m1);
 	ASSERT(m1.bytes <= m0.bytes);
+	return instance_down();
+}
+
+static unsigned long partition_of(swp_entry_t e)
+{
+	return vswap_slot(e) >> VSWAP_PARTITION_SHIFT;
+}
+
+/*
+ * Each CPU takes new partitions from its own region of ids, and partially
+ * used ones from its own region first.
+ */
+static bool test_partition_regions(void)
+{
+	static swp_entry_t a[VSWAP_PARTITION_SLOTS + 1];
+	static swp_entry_t b[2 * VSWAP_PARTITION_SLOTS];
+	int cpu = model_self.cpu, i;
+	unsigned long span;
+	swp_entry_t x;
+
+	ASSERT(instance_up());
+	span = vswap_region_span;
+	ASSERT(span >= VSWAP_REGION_MIN);
+	model_self.cpu = 3;
+	for (i = 0; i < 2 * VSWAP_PARTITION_SLOTS; i++) {
+		ASSERT_EQ(vswap_alloc(0, 0, &b[i]), 0);
+		ASSERT_EQ(partition_of(b[i]) / span, 3);
+	}
+	model_self.cpu = 0;
+	for (i = 0; i <= VSWAP_PARTITION_SLOTS; i++) {
+		ASSERT_EQ(vswap_alloc(0, 0, &a[i]), 0);
+		ASSERT_EQ(partition_of(a[i]) / span, 0);
+	}
+	/* CPU 0's first partition goes on the lists first, then CPU 3's. */
+	vswap_cache_unpin(a[0], 1);
+	vswap_cache_unpin(b[0], 1);
+	ASSERT_EQ(vswap_nr_partial, 2);
+	/* CPU 3 runs out and takes back its own, not the older one. */
+	model_self.cpu = 3;
+	ASSERT_EQ(vswap_alloc(0, 0, &x), 0);
+	ASSERT_EQ(partition_of(x), partition_of(b[1]));
+	ASSERT_EQ(vswap_nr_partial, 1);
+	/* CPU 5 has nothing of its own and takes what is left. */
+	model_self.cpu = 5;
+	ASSERT_EQ(vswap_alloc(0, 0, &a[0]), 0);
+	ASSERT_EQ(partition_of(a[0]), partition_of(a[1]));
+	ASSERT_EQ(vswap_nr_partial, 0);
+	model_self.cpu = cpu;
+	vswap_cache_unpin(x, 1);
+	for (i = 0; i <= VSWAP_PARTITION_SLOTS; i++)
+		vswap_cache_unpin(a[i], 1);
+	for (i = 1; i < 2 * VSWAP_PARTITION_SLOTS; i++)
+		vswap_cache_unpin(b[i], 1);
+	vswap_shrink();
+	ASSERT_EQ(atomic_long_read(&vswap_nr_partitions), 0);
 	return instance_down();
 }
 
@@ -855,6 +912,7 @@ static const struct model_test tests[] = {
 	TEST(test_backing_set),
 	TEST(test_partition_lifecycle),
 	TEST(test_virtual_space_exhausted),
+	TEST(test_partition_regions),
 	TEST(test_alloc_failures),
 	TEST(test_disk_write_failure),
 	TEST(test_move_failure_keeps_data),
