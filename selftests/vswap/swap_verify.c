@@ -372,6 +372,18 @@ static int fork_child(char *buf, size_t pages, uint64_t seed)
 	return bad ? KSFT_FAIL : KSFT_PASS;
 }
 
+/* Reap child @pid: 1 (and a note) unless it exited with KSFT_PASS. */
+static size_t child_failed(pid_t pid)
+{
+	int status = 0;
+
+	if (waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	    WEXITSTATUS(status) == KSFT_PASS)
+		return 0;
+	note("child failed (status %#x)", status);
+	return 1;
+}
+
 /* Wait until both tasks of a shmem-race round have reached step @n. */
 static void race_barrier(unsigned long *arrived, unsigned long n)
 {
@@ -392,7 +404,6 @@ static size_t race_round(char *buf, size_t pages, uint64_t seed, long round,
 {
 	bool push = round % 2;
 	size_t bad = 0;
-	int status;
 	pid_t pid;
 
 	pageout(buf, pages * page_size);
@@ -412,12 +423,7 @@ static size_t race_round(char *buf, size_t pages, uint64_t seed, long round,
 	}
 	if (!pid)
 		_exit(bad ? KSFT_FAIL : KSFT_PASS);
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
-	    WEXITSTATUS(status) != KSFT_PASS) {
-		note("child failed (status %#x)", status);
-		bad++;
-	}
-	return bad;
+	return bad + child_failed(pid);
 }
 
 static void usage(const char *prog)
@@ -573,7 +579,6 @@ int main(int argc, char **argv)
 		note("%ld race rounds", passes);
 	}
 	if (!strcmp(mode, "fork")) {
-		int status;
 		pid_t pid;
 
 		pageout(buf, pages * page_size);
@@ -585,11 +590,7 @@ int main(int argc, char **argv)
 		}
 		if (!pid)
 			_exit(fork_child(buf, pages, seed));
-		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
-		    WEXITSTATUS(status) != KSFT_PASS) {
-			note("child failed (status %#x)", status);
-			bad++;
-		}
+		bad += child_failed(pid);
 		pageout(buf, pages * page_size);
 		bad += verify("parent after child", buf, 0, pages, seed, false);
 	}
