@@ -1787,7 +1787,6 @@ void vswap_shrink(void)
 void vswap_max_slot(unsigned long limit)
 {
 	unsigned long nr = limit >> VSWAP_PARTITION_SHIFT;
-
 	unsigned long span;
 
 	vswap_partition_limit = min(max(nr, 2UL), VSWAP_MAX_PARTITIONS);
