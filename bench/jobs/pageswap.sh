@@ -25,6 +25,10 @@ mixed) zswap on; echo "$ZSWAP_MAX" >$cg/memory.zswap.max ;;
 esac
 keys="pswpout pswpin zswpout zswpin zswpwb swpout_zero pgfault pgmajfault swap_ra swap_ra_hit pgactivate pgrefill workingset_refault_anon"
 for k in $keys; do eval "b_$k=$(vmstat $k)"; done
+# The swap disk's requests and merges (/sys/block/X/stat: fields 1, 2, 5, 6)
+dstat=/sys/block/$(basename "$(swap_disks | head -n 1)")/stat
+set -- $(cat "$dstat")
+b_rio=$1 b_rmerge=$2 b_wio=$5 b_wmerge=$6
 {
 	in_cgroup $cg stress-ng --pageswap "$WORKERS" --pageswap-ops "$OPS" \
 		--metrics-brief
@@ -42,4 +46,7 @@ for k in $keys; do
 	eval "b=\$b_$k"
 	res="$res $k=$(( $(vmstat $k) - b ))"
 done
+set -- $(cat "$dstat")
+res="$res disk_rio=$(($1 - b_rio)) disk_rmerge=$(($2 - b_rmerge))"
+res="$res disk_wio=$(($5 - b_wio)) disk_wmerge=$(($6 - b_wmerge))"
 echo "$res$(vswap_gauges)"

@@ -19,11 +19,15 @@ profile_report() {
 		echo "== children"
 		perf report -i /tmp/perf.data --stdio --children -g none \
 			-n --sort sym --percent-limit 0.2
-		for sym in $PROFILE_CALLERS; do
-			echo "== callers $sym"
-			perf report -i /tmp/perf.data --stdio --no-children \
-				-S "$sym" -G --percent-limit 0.01 -g caller,0.5,callee
-		done
+		[ -z "$PROFILE_CALLERS" ] ||
+			perf script -i /tmp/perf.data -F ip,sym 2>/dev/null |
+			awk -v syms="$PROFILE_CALLERS" '
+			BEGIN { n = split(syms, a, " "); for (i = 1; i <= n; i++) want[a[i]] = 1 }
+			# one sample: its frames, innermost first, up to a blank line
+			NF == 0 { if (d && want[f[1]]) { c = f[1]; for (i = 2; i <= d && i <= 7; i++) c = c " <- " f[i]; cnt[c]++ } d = 0; next }
+			{ f[++d] = $2 }
+			END { for (c in cnt) if (cnt[c] >= 3) printf "== callers %6d %s\n", cnt[c], c }' |
+			sort -k3,3 -k2,2nr
 		if [ -n "$PROFILE_PARENT" ]; then
 			echo "== under $PROFILE_PARENT"
 			perf report -i /tmp/perf.data --stdio --no-children \
