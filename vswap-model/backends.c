@@ -267,7 +267,8 @@ void vswap_account(unsigned short memcg_id, enum vswap_type from,
 {
 }
 
-void vswap_slot_freed(swp_entry_t entry, unsigned short memcg_id)
+void vswap_slots_freed(swp_entry_t entry, unsigned int nr,
+		       unsigned short memcg_id)
 {
 }
 

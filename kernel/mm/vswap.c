@@ -54,6 +54,10 @@
  *	that no CPU owns, one list per CPU whose region they are in, and
  *	vswap_nr_partial.
  *
+ * vswap_free_batch.lock (spinlock, interrupts off)
+ *	Protects one CPU's batch of dying slots.  Nothing else is taken
+ *	under it: a batch is copied out and finished after it is dropped.
+ *
  * vswap_rmap[type] (xarray, its xa_lock)
  *	Protects the clusters of the reverse map of one swap device: their
  *	entries, their nr, and their insertion and removal.
@@ -144,6 +148,47 @@ struct vswap_stat {
 };
 
 static DEFINE_PER_CPU(struct vswap_stat, vswap_stat);
+
+/* Slots a CPU freed whose bookkeeping waits: see vswap_free_defer(). */
+#define VSWAP_FREE_BATCH	32
+
+/**
+ * struct vswap_free_batch - dying slots waiting to become free
+ * @lock: protects @nr and @entry; taken by the owning CPU and by drains
+ * @nr: entries in use
+ * @entry: per slot, its number in bits 32-63 (so that entries sort by
+ *	slot), its memcg id in bits 16-31 and the type of the backing it had
+ *	in bits 0-2, all as they were when its last reference went
+ */
+struct vswap_free_batch {
+	spinlock_t lock;	/* see the kernel-doc above */
+	unsigned int nr;
+	u64 entry[VSWAP_FREE_BATCH];
+};
+
+static DEFINE_PER_CPU(struct vswap_free_batch, vswap_free_batch);
+
+static inline u64 vswap_batch_entry(unsigned long slot, unsigned short memcg,
+				    unsigned int type)
+{
+	return (u64)slot << 32 | (u64)memcg << 16 | type;
+}
+
+static inline unsigned long vswap_batch_slot(u64 entry)
+{
+	return entry >> 32;
+}
+
+static inline unsigned short vswap_batch_memcg(u64 entry)
+{
+	return (entry >> 16) & 0xffff;
+}
+
+static inline unsigned int vswap_batch_type(u64 entry)
+{
+	return entry & VSWAP_TAG_MASK;
+}
+
 static atomic_long_t vswap_nr_partitions;
 static atomic_long_t vswap_nr_rmap_clusters;
 
@@ -164,8 +209,6 @@ static inline void vswap_stat_move(unsigned short memcg_id,
 	vswap_account(memcg_id, from, to, n);
 }
 
-/* Slots released per lock round trip in vswap_put(). */
-#define VSWAP_FREE_BATCH	16
 /* Reverse-map entries handled per RCU section in vswap_swapoff(). */
 #define VSWAP_MOVE_BATCH	32
 
@@ -584,14 +627,19 @@ int vswap_alloc(unsigned short memcg_id, unsigned int order,
 {
 	unsigned int nr = 1U << order;
 	struct vswap_partition *p;
+	bool drained = false;
 	unsigned long slot;
 	int cpu, i, err;
 
 	if (order > VSWAP_PARTITION_SHIFT)
 		return -EINVAL;
 	might_sleep();
-	if (order == VSWAP_PARTITION_SHIFT)
-		return vswap_alloc_partition(memcg_id, entry);
+	if (order == VSWAP_PARTITION_SHIFT) {
+		err = vswap_alloc_partition(memcg_id, entry);
+		if (err && vswap_drain_frees())
+			err = vswap_alloc_partition(memcg_id, entry);
+		return err;
+	}
 
 	for (;;) {
 		/* Migration after this is harmless: see Locking. */
@@ -626,8 +674,12 @@ int vswap_alloc(unsigned short memcg_id, unsigned int order,
 		if (order == 0 && vswap_pcpu_refill_partial(cpu))
 			continue;
 		err = vswap_pcpu_refill_new(cpu);
-		if (err)
+		if (!err)
+			continue;
+		/* Slots waiting in the CPUs' free batches may do. */
+		if (drained || !vswap_drain_frees())
 			return err;
+		drained = true;
 	}
 }
 
@@ -668,39 +720,44 @@ static bool vswap_ref_sub(atomic_t *ref, unsigned int bits)
 	return o == bits;
 }
 
-static void vswap_word_release(unsigned long slot, unsigned long word,
-			       unsigned short memcg_id);
-
 /*
- * Free slots whose reference field reached zero.  Their backend words go
- * to VSWAP_WORD_DYING first, the old backings are released with no lock
- * held, and only then do the words become free under the partition lock:
- * a slot is never handed out again while its old backing is still being
- * released.  Called in an RCU read-side critical section.
+ * Finish freeing @n dying slots of @p, sorted by slot: tell the user of the
+ * core (in runs, so that a batch of one memcg costs one uncharge and one
+ * statistics update), then make the words free under the partition lock.
+ * Called in an RCU read-side critical section.
  */
-static void vswap_slots_free(struct vswap_partition *p,
-			     const unsigned short *idx, unsigned int n)
+static void vswap_slots_free(struct vswap_partition *p, const u64 *entry,
+			     unsigned int n)
 {
-	unsigned long base = (unsigned long)p->id << VSWAP_PARTITION_SHIFT;
-	unsigned long old;
+	unsigned int i, run, type;
 	unsigned short memcg;
-	unsigned int i;
+	unsigned long slot;
 
-	for (i = 0; i < n; i++) {
-		VM_WARN_ON_ONCE(atomic_read(&p->ref[idx[i]]));
-		memcg = READ_ONCE(p->memcg[idx[i]]);
-		/*
-		 * Nobody else changes a word whose reference field is zero;
-		 * pairs with READ_ONCE() in lookups: the slot reads as free.
-		 */
-		old = xchg(&p->backend[idx[i]], VSWAP_WORD_DYING);
-		vswap_word_release(base + idx[i], old, memcg);
-		vswap_slot_freed(vswap_entry(base + idx[i]), memcg);
+	/* Statistics per run of one memcg and backing type. */
+	for (i = 0; i < n; i += run) {
+		memcg = vswap_batch_memcg(entry[i]);
+		type = vswap_batch_type(entry[i]);
+		for (run = 1; i + run < n; run++)
+			if (vswap_batch_memcg(entry[i + run]) != memcg ||
+			    vswap_batch_type(entry[i + run]) != type)
+				break;
+		vswap_account(memcg, type, VSWAP_NR_TYPES, run);
+	}
+	/* Swap cache and charge per run of consecutive slots of one memcg. */
+	for (i = 0; i < n; i += run) {
+		memcg = vswap_batch_memcg(entry[i]);
+		slot = vswap_batch_slot(entry[i]);
+		for (run = 1; i + run < n; run++)
+			if (vswap_batch_memcg(entry[i + run]) != memcg ||
+			    vswap_batch_slot(entry[i + run]) != slot + run)
+				break;
+		vswap_slots_freed(vswap_entry(slot), run, memcg);
 	}
 
 	spin_lock(&p->lock);
 	for (i = 0; i < n; i++)
-		WRITE_ONCE(p->backend[idx[i]], VSWAP_WORD_FREE);
+		WRITE_ONCE(p->backend[vswap_batch_slot(entry[i]) &
+				      VSWAP_PARTITION_MASK], VSWAP_WORD_FREE);
 	p->nr_used -= n;
 	if (p->state == VSWAP_P_FULL) {
 		__vswap_partition_release(p);
@@ -715,16 +772,144 @@ static void vswap_slots_free(struct vswap_partition *p,
 	spin_unlock(&p->lock);
 }
 
+/* Finish freeing the dying slots in @entry, partition by partition. */
+static void vswap_free_flush(u64 *entry, unsigned int n)
+{
+	struct vswap_partition *p;
+	unsigned long id;
+	unsigned int i, j;
+	u64 e;
+
+	/* Insertion sort: batches are short and mostly in order already. */
+	for (i = 1; i < n; i++) {
+		e = entry[i];
+		for (j = i; j && entry[j - 1] > e; j--)
+			entry[j] = entry[j - 1];
+		entry[j] = e;
+	}
+	rcu_read_lock();
+	for (i = 0; i < n; i = j) {
+		id = vswap_batch_slot(entry[i]) >> VSWAP_PARTITION_SHIFT;
+		for (j = i + 1; j < n; j++)
+			if (vswap_batch_slot(entry[j]) >> VSWAP_PARTITION_SHIFT !=
+			    id)
+				break;
+		/* A dying slot keeps its partition alive. */
+		p = vswap_partition_find(vswap_batch_slot(entry[i]));
+		if (!WARN_ON_ONCE(!p))
+			vswap_slots_free(p, entry + i, j - i);
+	}
+	rcu_read_unlock();
+}
+
 /*
- * Drop @bits from the reference field of @nr slots from @slot on, freeing
- * the slots that reach zero, in batches per partition.
+ * Take @cpu's batch and finish it; returns how many slots it had.  Not
+ * inlined, so that the copy of the batch is on the stack only here, not
+ * in every vswap_put().
  */
+static noinline unsigned int vswap_free_finish(int cpu)
+{
+	struct vswap_free_batch *fb = per_cpu_ptr(&vswap_free_batch, cpu);
+	u64 entry[VSWAP_FREE_BATCH];
+	unsigned long flags;
+	unsigned int n;
+
+	spin_lock_irqsave(&fb->lock, flags);
+	n = fb->nr;
+	memcpy(entry, fb->entry, n * sizeof(*entry));
+	fb->nr = 0;
+	spin_unlock_irqrestore(&fb->lock, flags);
+	if (n)
+		vswap_free_flush(entry, n);
+	return n;
+}
+
+/*
+ * The last reference to @slot, charged to @memcg and backed by @type until
+ * a moment ago, is gone and the backing released.  The rest of the free (statistics, the swap
+ * cache's shadow, the memcg charge, the word becoming free) waits in a
+ * per-CPU batch and is done for the batch at once, as the swap slots cache
+ * does for device slots.  Until then the slot reads as free to lookups
+ * (VSWAP_WORD_DYING) but is not handed out again.
+ */
+static void vswap_free_defer(unsigned long slot, unsigned short memcg,
+			     unsigned int type)
+{
+	struct vswap_free_batch *fb;
+	unsigned long flags;
+	int cpu;
+
+	for (;;) {
+		/* Migration after this is harmless: the lock is per batch. */
+		cpu = raw_smp_processor_id();
+		fb = per_cpu_ptr(&vswap_free_batch, cpu);
+		spin_lock_irqsave(&fb->lock, flags);
+		if (fb->nr < VSWAP_FREE_BATCH)
+			break;
+		spin_unlock_irqrestore(&fb->lock, flags);
+		vswap_free_finish(cpu);
+	}
+	fb->entry[fb->nr++] = vswap_batch_entry(slot, memcg, type);
+	spin_unlock_irqrestore(&fb->lock, flags);
+}
+
+/**
+ * vswap_drain_frees - finish every free waiting in the CPUs' batches
+ *
+ * Finishes the slots that are in a batch when the call takes it: their
+ * words become free, their partitions are released if empty, and the
+ * statistics, swap cache and memcg charges are brought up to date.  A
+ * batch another task has just taken out, or a slot dying right now, may
+ * still be on its way.
+ *
+ * Context: as vswap_put().
+ * Return: the number of slots finished.
+ */
+unsigned long vswap_drain_frees(void)
+{
+	unsigned long done = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		done += vswap_free_finish(cpu);
+	return done;
+}
+
+/*
+ * A slot's last reference is gone: its word goes to VSWAP_WORD_DYING, the
+ * old backing is released with no lock held, and the rest of the free is
+ * deferred (vswap_free_defer()); a slot is never handed out again while its
+ * old backing is still being released.  Called in an RCU read-side critical
+ * section.
+ */
+static void vswap_slot_die(struct vswap_partition *p, unsigned int idx)
+{
+	unsigned long slot = ((unsigned long)p->id << VSWAP_PARTITION_SHIFT) +
+			     idx;
+	unsigned short memcg = READ_ONCE(p->memcg[idx]);
+	struct vswap_backing b;
+	unsigned long old;
+
+	VM_WARN_ON_ONCE(atomic_read(&p->ref[idx]));
+	/*
+	 * Nobody else changes a word whose reference field is zero; pairs
+	 * with READ_ONCE() in lookups: the slot reads as free.
+	 */
+	old = xchg(&p->backend[idx], VSWAP_WORD_DYING);
+	/* Already free or dying: finishing it again would corrupt nr_used. */
+	if (WARN_ON_ONCE(!vswap_word_decode(old, &b)))
+		return;
+	vswap_backing_release(vswap_entry(slot), &b);
+	atomic_long_dec(&raw_cpu_ptr(&vswap_stat)->nr[b.type]);
+	vswap_free_defer(slot, memcg, b.type);
+}
+
+/* Drop @bits from the reference field of @nr slots from @slot on. */
 static void vswap_ref_put_range(unsigned long slot, unsigned int nr,
 				unsigned int bits)
 {
-	unsigned short dying[VSWAP_FREE_BATCH];
 	struct vswap_partition *p;
-	unsigned int i, n, ndying;
+	unsigned int i, n;
 
 	rcu_read_lock();
 	while (nr) {
@@ -733,20 +918,12 @@ static void vswap_ref_put_range(unsigned long slot, unsigned int nr,
 			    (unsigned int)(slot & VSWAP_PARTITION_MASK));
 		if (WARN_ON_ONCE(!p))
 			break;
-		ndying = 0;
 		for (i = 0; i < n; i++) {
 			unsigned int idx = (slot + i) & VSWAP_PARTITION_MASK;
 
-			if (!vswap_ref_sub(&p->ref[idx], bits))
-				continue;
-			dying[ndying++] = idx;
-			if (ndying == VSWAP_FREE_BATCH) {
-				vswap_slots_free(p, dying, ndying);
-				ndying = 0;
-			}
+			if (vswap_ref_sub(&p->ref[idx], bits))
+				vswap_slot_die(p, idx);
 		}
-		if (ndying)
-			vswap_slots_free(p, dying, ndying);
 		slot += n;
 		nr -= n;
 	}
@@ -795,10 +972,13 @@ int vswap_dup(swp_entry_t entry, unsigned int nr)
  * @entry: the first slot
  * @nr: number of slots
  *
- * A slot whose count and pin are both gone is freed with its backing.
- * Frees are batched per partition.
+ * A slot whose count and pin are both gone dies: its backing is released
+ * at once, the rest of its free waits in this CPU's free batch (see
+ * vswap_free_defer()).
  *
- * Context: any context; does not sleep (backend release hooks must not).
+ * Context: process or softirq context, interrupts enabled (finishing a
+ * batch takes the swap cache's xa_lock_irq); does not sleep (backend
+ * release hooks must not).
  */
 void vswap_put(swp_entry_t entry, unsigned int nr)
 {
@@ -852,7 +1032,7 @@ out:
  * @entry: the first slot
  * @nr: number of slots
  *
- * Context: any context; does not sleep.
+ * Context: as vswap_put().
  */
 void vswap_cache_unpin(swp_entry_t entry, unsigned int nr)
 {
@@ -1217,17 +1397,6 @@ void vswap_backing_release(swp_entry_t entry, const struct vswap_backing *b)
 	default:
 		WARN_ON_ONCE(1);
 	}
-}
-
-static void vswap_word_release(unsigned long slot, unsigned long word,
-			       unsigned short memcg_id)
-{
-	struct vswap_backing b;
-
-	if (WARN_ON_ONCE(!vswap_word_decode(word, &b)))
-		return;
-	vswap_stat_move(memcg_id, b.type, VSWAP_NR_TYPES, 1);
-	vswap_backing_release(vswap_entry(slot), &b);
 }
 
 /**
@@ -1749,18 +1918,19 @@ unsigned long vswap_metadata_bytes(void)
 }
 
 /**
- * vswap_shrink - free the CPUs' current partitions when they are empty
+ * vswap_shrink - finish waiting frees, free the CPUs' empty partitions
  *
  * Other partitions are freed as soon as they empty; a CPU's current one is
  * kept so that alternating allocations and frees do not churn partitions.
  *
- * Context: any context; does not sleep.
+ * Context: as vswap_put().
  */
 void vswap_shrink(void)
 {
 	struct vswap_partition *p;
 	int cpu;
 
+	vswap_drain_frees();
 	for_each_possible_cpu(cpu) {
 		rcu_read_lock();
 		p = READ_ONCE(*per_cpu_ptr(&vswap_pcpu_partition, cpu));
@@ -1824,10 +1994,13 @@ int vswap_init(void)
 		INIT_LIST_HEAD(vswap_partial_of(cpu));
 	vswap_nr_partial = 0;
 	spin_unlock(&vswap_partial_lock);
-	for_each_possible_cpu(cpu)
+	for_each_possible_cpu(cpu) {
 		for (i = 0; i < VSWAP_NR_TYPES; i++)
 			atomic_long_set(&per_cpu_ptr(&vswap_stat, cpu)->nr[i],
 					0);
+		spin_lock_init(&per_cpu_ptr(&vswap_free_batch, cpu)->lock);
+		per_cpu_ptr(&vswap_free_batch, cpu)->nr = 0;
+	}
 	atomic_long_set(&vswap_ext_nr, 0);
 	vswap_policy = NULL;
 	vswap_ext_store_ops = NULL;

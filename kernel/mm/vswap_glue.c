@@ -20,6 +20,7 @@
 
 #define pr_fmt(fmt) "vswap: " fmt
 
+#include <linux/cpuhotplug.h>
 #include <linux/init.h>
 #include <linux/memcontrol.h>
 #include <linux/mm.h>
@@ -87,8 +88,12 @@ static unsigned long vswap_limit(void)
  */
 bool vswap_alloc_slot(swp_entry_t *entry)
 {
-	if (!READ_ONCE(vswap_ready) ||
-	    percpu_counter_compare(&vswap_live, vswap_limit()) >= 0)
+	if (!READ_ONCE(vswap_ready))
+		return false;
+	/* Slots in the core's free batches still count: finish them first. */
+	if (percpu_counter_compare(&vswap_live, vswap_limit()) >= 0 &&
+	    (!vswap_drain_frees() ||
+	     percpu_counter_compare(&vswap_live, vswap_limit()) >= 0))
 		return false;
 	if (vswap_alloc(0, 0, entry))
 		return false;
@@ -164,14 +169,15 @@ void vswap_account(unsigned short memcg_id, enum vswap_type from,
 	rcu_read_unlock();
 }
 
-void vswap_slot_freed(swp_entry_t entry, unsigned short memcg_id)
+void vswap_slots_freed(swp_entry_t entry, unsigned int nr,
+		       unsigned short memcg_id)
 {
 	pgoff_t offset = swp_offset(entry);
 
 	/* What a device slot's free does: swap_range_free(). */
-	clear_shadow_from_swap_cache(VSWAP_SWP_TYPE, offset, offset);
-	mem_cgroup_uncharge_swap_id(memcg_id, 1);
-	percpu_counter_dec(&vswap_live);
+	clear_shadow_from_swap_cache(VSWAP_SWP_TYPE, offset, offset + nr - 1);
+	mem_cgroup_uncharge_swap_id(memcg_id, nr);
+	percpu_counter_sub(&vswap_live, nr);
 }
 
 void vswap_vmstat_show(struct seq_file *m)
@@ -186,6 +192,8 @@ void vswap_vmstat_show(struct seq_file *m)
 	};
 	int i;
 
+	/* So that the partitions counted are those still in use. */
+	vswap_drain_frees();
 	for (i = 0; i < VSWAP_NR_TYPES; i++)
 		seq_printf(m, "%s %lu\n", names[i], vswap_nr_entries(i));
 	seq_printf(m, "vswap_desc_bytes %lu\n", vswap_metadata_bytes());
@@ -229,6 +237,13 @@ void vswap_zswap_release(swp_entry_t entry, void *obj)
 }
 #endif
 
+/* The frees a CPU left waiting in its batch when it went offline. */
+static int vswap_cpu_dead(unsigned int cpu)
+{
+	vswap_drain_frees();
+	return 0;
+}
+
 static int __init vswap_glue_init(void)
 {
 	unsigned long max;
@@ -256,6 +271,10 @@ static int __init vswap_glue_init(void)
 		goto fail_counter;
 	}
 	vswap_hard_max = max;
+	/* Teardown of a prepare state runs once the CPU is dead. */
+	if (cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "mm/vswap:dead",
+				      NULL, vswap_cpu_dead) < 0)
+		pr_warn("no CPU hotplug callback: an offline CPU's frees wait for the next drain\n");
 	WRITE_ONCE(vswap_ready, true);
 	pr_info("virtual swap space of up to %lu pages\n", max);
 	return 0;

@@ -47,6 +47,7 @@ typedef unsigned int gfp_t;
 
 #define __rcu
 #define __must_check
+#define noinline	__attribute__((noinline))
 #define likely(x)	__builtin_expect(!!(x), 1)
 #define unlikely(x)	__builtin_expect(!!(x), 0)
 
@@ -204,6 +205,10 @@ void spin_lock_init(spinlock_t *l);
 void spin_lock(spinlock_t *l);
 void spin_unlock(spinlock_t *l);
 bool spin_is_held_by_me(const spinlock_t *l);
+/* The model has no interrupts to keep out. */
+#define spin_lock_irqsave(l, flags)	do { (flags) = 0; spin_lock(l); } while (0)
+#define spin_unlock_irqrestore(l, flags) \
+	do { (void)(flags); spin_unlock(l); } while (0)
 
 struct mutex {
 	pthread_mutex_t m;

@@ -670,8 +670,14 @@ static bool test_orders(void)
 	ASSERT_EQ(vswap_alloc(0, VSWAP_PARTITION_SHIFT, &big2), 0);
 	ASSERT(swp_offset(big1) != swp_offset(big2));
 	ASSERT_EQ(atomic_long_read(&vswap_nr_partitions), 3);
-	/* A whole partition is freed as soon as its run is. */
+	/*
+	 * A whole partition is freed once the last slots of its run leave
+	 * this CPU's free batch.
+	 */
 	vswap_cache_unpin(big1, VSWAP_PARTITION_SLOTS);
+	ASSERT_EQ(vswap_nr_entries(VSWAP_NONE), 1 + VSWAP_PARTITION_SLOTS);
+	ASSERT_EQ(atomic_long_read(&vswap_nr_partitions), 3);
+	vswap_drain_frees();
 	ASSERT_EQ(atomic_long_read(&vswap_nr_partitions), 2);
 	vswap_cache_unpin(big2, VSWAP_PARTITION_SLOTS);
 	vswap_cache_unpin(e, 1);
@@ -697,6 +703,7 @@ static bool test_partition_lifecycle(void)
 	/* Free every other slot: partitions stay, become partial. */
 	for (i = 0; i < NR_LIFE; i += 2)
 		vswap_cache_unpin(e[i], 1);
+	vswap_drain_frees();
 	ASSERT(vswap_nr_partial);
 	/* New allocations reuse the holes instead of new partitions. */
 	for (i = 0; i < NR_LIFE; i += 2)
@@ -706,7 +713,11 @@ static bool test_partition_lifecycle(void)
 		  VSWAP_PARTITION_SLOTS);
 	for (i = 0; i < NR_LIFE; i++)
 		vswap_cache_unpin(e[i], 1);
-	/* Only the CPU's current partition is left, and shrink frees it. */
+	/*
+	 * Once the free batch is drained, only the CPU's current partition
+	 * is left, and shrink frees it.
+	 */
+	vswap_drain_frees();
 	ASSERT_EQ(atomic_long_read(&vswap_nr_partitions), 1);
 	vswap_shrink();
 	ASSERT_EQ(atomic_long_read(&vswap_nr_partitions), 0);
@@ -750,6 +761,7 @@ static bool test_partition_regions(void)
 	/* CPU 0's first partition goes on the lists first, then CPU 3's. */
 	vswap_cache_unpin(a[0], 1);
 	vswap_cache_unpin(b[0], 1);
+	vswap_drain_frees();
 	ASSERT_EQ(vswap_nr_partial, 2);
 	/* CPU 3 runs out and takes back its own, not the older one. */
 	model_self.cpu = 3;
@@ -781,6 +793,55 @@ static bool test_virtual_space_exhausted(void)
 	vswap_partition_limit = 3;		/* ids 1 and 2 */
 	for (i = 0; i < 2 * VSWAP_PARTITION_SLOTS; i++)
 		ASSERT_EQ(vswap_alloc(0, 0, &e[i]), 0);
+	ASSERT_EQ(vswap_alloc(0, 0, &e[i]), -ENOMEM);
+	vswap_partition_limit = VSWAP_MAX_PARTITIONS;
+	for (i = 0; i < 2 * VSWAP_PARTITION_SLOTS; i++)
+		vswap_cache_unpin(e[i], 1);
+	return instance_down();
+}
+
+/*
+ * A freed slot waits in its CPU's batch: it reads as free at once, is not
+ * handed out again until the batch is done, and any CPU can drain it.
+ */
+static bool test_free_batches(void)
+{
+	swp_entry_t e[2 * VSWAP_PARTITION_SLOTS + VSWAP_FREE_BATCH + 1];
+	struct vswap_backing cur;
+	int cpu = model_self.cpu, i;
+
+	ASSERT(instance_up());
+	ASSERT_EQ(vswap_alloc(0, 0, &e[0]), 0);
+	ASSERT_EQ(vswap_dup(e[0], 1), 0);
+	vswap_cache_unpin(e[0], 1);
+	model_self.cpu = 1;
+	vswap_put(e[0], 1);
+	model_self.cpu = cpu;
+	ASSERT(!vswap_lookup(e[0], &cur));
+	ASSERT_EQ(vswap_count(e[0]), 0);
+	ASSERT_EQ(vswap_cache_pin(e[0]), -ENOENT);
+	ASSERT_EQ(vswap_dup(e[0], 1), -ENOENT);
+	ASSERT_EQ(vswap_nr_entries(VSWAP_NONE), 0);
+	/* CPU 0 finishes what CPU 1 left waiting. */
+	ASSERT_EQ(vswap_drain_frees(), 1);
+	ASSERT_EQ(vswap_drain_frees(), 0);
+
+	/* A full batch is finished by the next free. */
+	for (i = 0; i <= VSWAP_FREE_BATCH; i++)
+		ASSERT_EQ(vswap_alloc(0, 0, &e[i]), 0);
+	for (i = 0; i <= VSWAP_FREE_BATCH; i++)
+		vswap_cache_unpin(e[i], 1);
+	ASSERT_EQ(vswap_drain_frees(), 1);
+	vswap_shrink();
+	ASSERT_EQ(atomic_long_read(&vswap_nr_partitions), 0);
+
+	/* An exhausted space finds the slots waiting in the batches. */
+	vswap_partition_limit = 3;		/* ids 1 and 2 */
+	for (i = 0; i < 2 * VSWAP_PARTITION_SLOTS; i++)
+		ASSERT_EQ(vswap_alloc(0, 0, &e[i]), 0);
+	vswap_cache_unpin(e[0], 1);
+	ASSERT_EQ(vswap_alloc(0, 0, &e[0]), 0);
+	ASSERT_EQ(vswap_drain_frees(), 0);
 	ASSERT_EQ(vswap_alloc(0, 0, &e[i]), -ENOMEM);
 	vswap_partition_limit = VSWAP_MAX_PARTITIONS;
 	for (i = 0; i < 2 * VSWAP_PARTITION_SLOTS; i++)
@@ -913,6 +974,7 @@ static const struct model_test tests[] = {
 	TEST(test_partition_lifecycle),
 	TEST(test_virtual_space_exhausted),
 	TEST(test_partition_regions),
+	TEST(test_free_batches),
 	TEST(test_alloc_failures),
 	TEST(test_disk_write_failure),
 	TEST(test_move_failure_keeps_data),

@@ -142,6 +142,7 @@ void vswap_policy_set(unsigned int (*policy)(unsigned short memcg_id));
 unsigned long vswap_nr_entries(enum vswap_type type);
 unsigned long vswap_metadata_bytes(void);
 void vswap_shrink(void);
+unsigned long vswap_drain_frees(void);
 
 /*
  * Provided by the built-in backends (zswap, the swap device I/O code), not
@@ -163,12 +164,14 @@ long vswap_phys_used(int type);
  * in one call so that a transition costs one memcg lookup.  Either end may
  * be %VSWAP_NR_TYPES, "no slot": the slots were allocated (@from), or
  * freed or recharged to another memcg (@to); only a change with both ends
- * real is a backend transition.  vswap_slot_freed() runs after a slot and
- * its backing were freed.
+ * real is a backend transition.  vswap_slots_freed() runs for @nr
+ * consecutive slots of @memcg_id after their backings were released and
+ * just before they become free.
  */
 void vswap_account(unsigned short memcg_id, enum vswap_type from,
 		   enum vswap_type to, long nr);
-void vswap_slot_freed(swp_entry_t entry, unsigned short memcg_id);
+void vswap_slots_freed(swp_entry_t entry, unsigned int nr,
+		       unsigned short memcg_id);
 
 /*
  * Kernel only (mm/vswap_glue.c): statistics, the virtual space bound, and
