@@ -271,8 +271,9 @@ def cmd_scenario(a):
     doc = {
         "scenario": a.scenario, "name": a.name, "params": params,
         "guest": kv_list(a.guest),
-        "repetitions": a.reps, "order": "interleaved: vanilla, vswap, "
-        "vanilla, vswap, ... (each repetition a fresh guest boot)",
+        "repetitions": a.reps, "order": "interleaved and counterbalanced: "
+        "vanilla, vswap, vswap, vanilla, vanilla, vswap, ... (each "
+        "repetition a fresh guest boot)",
         "commit": a.commit, "host_cpu": host_cpu(),
         "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "kernels": {k: {"image": kv_list(a.kernel_source).get(k, p),
