@@ -59,8 +59,9 @@
  *	under it: a batch is copied out and finished after it is dropped.
  *
  * vswap_rmap[type] (xarray, its xa_lock)
- *	Protects the clusters of the reverse map of one swap device: their
- *	entries, their nr, and their insertion and removal.
+ *	Protects the insertion and removal of the reverse map's clusters of
+ *	one swap device, and the step of a cluster's nr to zero.  Entries
+ *	and other changes of nr need no lock (see "Reverse map" below).
  *
  * vswap_ext_mutex (mutex)
  *	Serialises registration of the external backend.
@@ -1187,42 +1188,50 @@ static bool vswap_folio_is_zero(struct folio *folio)
 	return zero;
 }
 
-/* Reverse map */
-
+/*
+ * Reverse map.  A cluster is in its xarray exactly while its @nr is not
+ * zero, and @nr goes from one to zero only under the xa_lock, which also
+ * erases the cluster.  So an entry of a cluster found under RCU can be set
+ * without the lock once atomic_inc_not_zero() took a count, and cleared
+ * without it by whoever holds the entry's count; the lock is taken only
+ * to insert a cluster (with its first count) or to remove it.
+ */
 static int vswap_rmap_set(swp_entry_t phys, unsigned long slot)
 {
 	struct xarray *xa = &vswap_rmap[swp_type(phys)];
 	unsigned long off = swp_offset(phys);
 	unsigned long idx = off >> VSWAP_RMAP_SHIFT;
-	struct vswap_rmap_cluster *c, *new, *old;
+	struct vswap_rmap_cluster *c, *new;
 
 	for (;;) {
-		xa_lock(xa);
+		rcu_read_lock();
 		c = xa_load(xa, idx);
-		if (c) {
-			VM_WARN_ON_ONCE(c->vslot[off & VSWAP_RMAP_MASK]);
-			/* Pairs with READ_ONCE() in vswap_rmap_gather(). */
-			WRITE_ONCE(c->vslot[off & VSWAP_RMAP_MASK], (u32)slot);
-			c->nr++;
-			xa_unlock(xa);
-			return 0;
+		if (c && atomic_inc_not_zero(&c->nr)) {
+			/* Our count keeps @c in the tree, and so alive. */
+			rcu_read_unlock();
+			break;
 		}
-		xa_unlock(xa);
+		rcu_read_unlock();
 
 		new = kmem_cache_zalloc(vswap_rmap_cache, GFP_KERNEL);
 		if (!new)
 			return -ENOMEM;
-		old = xa_cmpxchg(xa, idx, NULL, new, GFP_KERNEL);
-		if (xa_is_err(old)) {
-			kmem_cache_free(vswap_rmap_cache, new);
-			return xa_err(old);
-		}
-		if (old)
-			kmem_cache_free(vswap_rmap_cache, new);
-		else
+		atomic_set(&new->nr, 1);
+		c = xa_cmpxchg(xa, idx, NULL, new, GFP_KERNEL);
+		if (!c) {
 			atomic_long_inc(&vswap_nr_rmap_clusters);
-		/* Retry: an empty cluster may be freed again before we set. */
+			c = new;
+			break;
+		}
+		kmem_cache_free(vswap_rmap_cache, new);
+		if (xa_is_err(c))
+			return xa_err(c);
+		/* Another task inserted one first: take a count of that. */
 	}
+	VM_WARN_ON_ONCE(c->vslot[off & VSWAP_RMAP_MASK]);
+	/* Pairs with READ_ONCE() in vswap_rmap_gather(). */
+	WRITE_ONCE(c->vslot[off & VSWAP_RMAP_MASK], (u32)slot);
+	return 0;
 }
 
 static void vswap_rmap_free_rcu(struct rcu_head *rcu)
@@ -1231,6 +1240,7 @@ static void vswap_rmap_free_rcu(struct rcu_head *rcu)
 			container_of(rcu, struct vswap_rmap_cluster, rcu));
 }
 
+/* The caller owns the entry, so its count keeps the cluster in the tree. */
 static void vswap_rmap_clear(swp_entry_t phys, unsigned long slot)
 {
 	struct xarray *xa = &vswap_rmap[swp_type(phys)];
@@ -1238,18 +1248,20 @@ static void vswap_rmap_clear(swp_entry_t phys, unsigned long slot)
 	unsigned long idx = off >> VSWAP_RMAP_SHIFT;
 	struct vswap_rmap_cluster *c;
 
-	xa_lock(xa);
+	rcu_read_lock();
 	c = xa_load(xa, idx);
-	if (WARN_ON_ONCE(!c || c->vslot[off & VSWAP_RMAP_MASK] != slot))
+	if (WARN_ON_ONCE(!c ||
+			 READ_ONCE(c->vslot[off & VSWAP_RMAP_MASK]) != slot))
 		goto out;
 	WRITE_ONCE(c->vslot[off & VSWAP_RMAP_MASK], 0);
-	if (!--c->nr) {
+	if (atomic_dec_and_lock(&c->nr, &xa->xa_lock)) {
 		__xa_erase(xa, idx);
+		xa_unlock(xa);
 		atomic_long_dec(&vswap_nr_rmap_clusters);
 		call_rcu(&c->rcu, vswap_rmap_free_rcu);
 	}
 out:
-	xa_unlock(xa);
+	rcu_read_unlock();
 }
 
 /* Backend dispatch: built-ins by switch, the external one by its ops. */

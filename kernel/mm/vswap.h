@@ -121,12 +121,13 @@ struct vswap_partition {
 /**
  * struct vswap_rmap_cluster - device offsets to virtual slots
  * @rcu: frees the cluster after walkers are done with it
- * @nr: entries in use; protected by the xa_lock of the owning xarray
+ * @nr: entries in use, and one for an entry being set; goes to zero
+ *	only under the xa_lock of the owning xarray (see vswap_rmap_set())
  * @vslot: virtual slot per device offset, 0 if none
  */
 struct vswap_rmap_cluster {
 	struct rcu_head rcu;
-	unsigned int nr;
+	atomic_t nr;
 	u32 vslot[VSWAP_RMAP_SLOTS];
 };
 

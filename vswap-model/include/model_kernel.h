@@ -210,6 +210,27 @@ bool spin_is_held_by_me(const spinlock_t *l);
 #define spin_unlock_irqrestore(l, flags) \
 	do { (void)(flags); spin_unlock(l); } while (0)
 
+/*
+ * As lib/dec_and_lock.c: decrement @v, and if that makes it zero, return
+ * true with @lock held; the step to zero is taken only under @lock.
+ */
+static inline bool atomic_dec_and_lock(atomic_t *v, spinlock_t *lock)
+{
+	int old = atomic_read(v);
+
+	do {
+		if (old == 1)
+			break;
+	} while (!atomic_try_cmpxchg(v, &old, old - 1));
+	if (old != 1)
+		return false;
+	spin_lock(lock);
+	if (atomic_dec_and_test(v))
+		return true;
+	spin_unlock(lock);
+	return false;
+}
+
 struct mutex {
 	pthread_mutex_t m;
 	unsigned long owner;
