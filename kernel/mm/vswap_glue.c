@@ -102,6 +102,25 @@ bool vswap_alloc_slot(swp_entry_t *entry)
 }
 
 /**
+ * vswap_half_full - whether half of the virtual space is in use
+ *
+ * The virtual space's part of "swap is 50% full" (vm_swap_full() counts
+ * device slots).  A folio that a read fault left in the swap cache keeps
+ * its virtual slot; once half of the space is in use, the swap-in and
+ * reclaim paths drop the swap cache of the folios they handle and free
+ * their slots, as they do for device slots when half of swap is used.
+ *
+ * Context: any context.
+ */
+bool vswap_half_full(void)
+{
+	if (!READ_ONCE(vswap_ready))
+		return false;
+	/* An estimate, as vm_swap_full() is with the swap slots cache. */
+	return percpu_counter_read_positive(&vswap_live) * 2 >= vswap_limit();
+}
+
+/**
  * vswap_nr_swappable - how many more pages reclaim may swap out
  *
  * With virtual swap a swapped-out page needs a virtual slot and, unless it
