@@ -121,8 +121,8 @@ struct vswap_partition {
 /**
  * struct vswap_rmap_cluster - device offsets to virtual slots
  * @rcu: frees the cluster after walkers are done with it
- * @nr: entries in use, and one for an entry being set; goes to zero
- *	only under the xa_lock of the owning xarray (see vswap_rmap_set())
+ * @nr: entries set or being set; goes to zero only under the xa_lock of
+ *	the owning xarray (see "Reverse map" in mm/vswap.c)
  * @vslot: virtual slot per device offset, 0 if none
  */
 struct vswap_rmap_cluster {
