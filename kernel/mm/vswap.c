@@ -323,7 +323,12 @@ static inline struct vswap_partition *vswap_partition_find(unsigned long slot)
 		return p;
 	p = xa_load(&vswap_partitions, id);
 	if (p) {
-		WRITE_ONCE(*last, p);
+		/*
+		 * Release: whoever reads the hint next dereferences it.  On
+		 * one CPU that is ordered anyway; the model runs several
+		 * threads under one CPU number, and TSan needs the edge.
+		 */
+		smp_store_release(last, p);
 		/* Store the hint, then check: pairs with the kill's barrier. */
 		smp_mb();
 		if (READ_ONCE(p->dead))
