@@ -708,8 +708,12 @@ static int vswap_ref_add(atomic_t *ref, unsigned int nr)
 	return 0;
 }
 
-/* Drops @bits (count units or the pin); true when the slot is now free. */
-static bool vswap_ref_sub(atomic_t *ref, unsigned int bits)
+/*
+ * Drops @bits (count units or the pin) and returns what is left: zero when
+ * the slot is now free.  Dropping what is not there warns, changes nothing
+ * and returns VSWAP_REF_COUNT, which no caller acts on.
+ */
+static unsigned int vswap_ref_sub(atomic_t *ref, unsigned int bits)
 {
 	int old = atomic_read(ref);
 	unsigned int o;
@@ -718,12 +722,12 @@ static bool vswap_ref_sub(atomic_t *ref, unsigned int bits)
 		o = (unsigned int)old;
 		if (bits == VSWAP_REF_PIN) {
 			if (WARN_ON_ONCE(!(o & VSWAP_REF_PIN)))
-				return false;
+				return VSWAP_REF_COUNT;
 		} else if (WARN_ON_ONCE((o & VSWAP_REF_COUNT) < bits)) {
-			return false;
+			return VSWAP_REF_COUNT;
 		}
 	} while (!atomic_try_cmpxchg(ref, &old, (int)(o - bits)));
-	return o == bits;
+	return o - bits;
 }
 
 /*
@@ -910,12 +914,15 @@ static void vswap_slot_die(struct vswap_partition *p, unsigned int idx)
 	vswap_free_defer(slot, memcg, b.type);
 }
 
-/* Drop @bits from the reference field of @nr slots from @slot on. */
-static void vswap_ref_put_range(unsigned long slot, unsigned int nr,
-				unsigned int bits)
+/*
+ * Drop @bits from the reference field of @nr slots from @slot on; returns
+ * how many of them are left with the pin alone.
+ */
+static unsigned int vswap_ref_put_range(unsigned long slot, unsigned int nr,
+					unsigned int bits)
 {
+	unsigned int i, n, left, pinned = 0;
 	struct vswap_partition *p;
-	unsigned int i, n;
 
 	rcu_read_lock();
 	while (nr) {
@@ -927,13 +934,17 @@ static void vswap_ref_put_range(unsigned long slot, unsigned int nr,
 		for (i = 0; i < n; i++) {
 			unsigned int idx = (slot + i) & VSWAP_PARTITION_MASK;
 
-			if (vswap_ref_sub(&p->ref[idx], bits))
+			left = vswap_ref_sub(&p->ref[idx], bits);
+			if (!left)
 				vswap_slot_die(p, idx);
+			else if (left == VSWAP_REF_PIN)
+				pinned++;
 		}
 		slot += n;
 		nr -= n;
 	}
 	rcu_read_unlock();
+	return pinned;
 }
 
 /**
@@ -985,10 +996,13 @@ int vswap_dup(swp_entry_t entry, unsigned int nr)
  * Context: process or softirq context, interrupts enabled (finishing a
  * batch takes the swap cache's xa_lock_irq); does not sleep (backend
  * release hooks must not).
+ * Return: how many of the slots the swap cache alone still holds (no
+ * count left, the pin held), so that the caller knows whether to look for
+ * swap-cache folios to drop, as __swap_entries_free() tells for devices.
  */
-void vswap_put(swp_entry_t entry, unsigned int nr)
+unsigned int vswap_put(swp_entry_t entry, unsigned int nr)
 {
-	vswap_ref_put_range(vswap_slot(entry), nr, 1);
+	return vswap_ref_put_range(vswap_slot(entry), nr, 1);
 }
 
 /**

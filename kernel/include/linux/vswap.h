@@ -105,7 +105,7 @@ void vswap_max_slot(unsigned long limit);
 int vswap_alloc(unsigned short memcg_id, unsigned int order,
 		swp_entry_t *entry);
 int vswap_dup(swp_entry_t entry, unsigned int nr);
-void vswap_put(swp_entry_t entry, unsigned int nr);
+unsigned int vswap_put(swp_entry_t entry, unsigned int nr);
 int vswap_cache_pin(swp_entry_t entry);
 void vswap_cache_unpin(swp_entry_t entry, unsigned int nr);
 unsigned int vswap_count(swp_entry_t entry);
@@ -239,7 +239,10 @@ static inline int vswap_dup(swp_entry_t entry, unsigned int nr)
 	return -ENOENT;
 }
 
-static inline void vswap_put(swp_entry_t entry, unsigned int nr) {}
+static inline unsigned int vswap_put(swp_entry_t entry, unsigned int nr)
+{
+	return 0;
+}
 
 static inline int vswap_cache_pin(swp_entry_t entry)
 {
