@@ -165,6 +165,14 @@ void vswap_phys_release(swp_entry_t phys)
 		mdisk_free_slot(d, swp_offset(phys));
 }
 
+void vswap_phys_release_many(swp_entry_t *phys, unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		vswap_phys_release(phys[i]);
+}
+
 long vswap_phys_used(int type)
 {
 	struct mdisk *d = model_disks[type];

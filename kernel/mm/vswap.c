@@ -155,16 +155,21 @@ static DEFINE_PER_CPU(struct vswap_stat, vswap_stat);
 
 /**
  * struct vswap_free_batch - dying slots waiting to become free
- * @lock: protects @nr and @entry; taken by the owning CPU and by drains
+ * @lock: protects the other fields; taken by the owning CPU and by drains
  * @nr: entries in use
+ * @nr_phys: device slots in @phys
  * @entry: per slot, its number in bits 32-63 (so that entries sort by
  *	slot), its memcg id in bits 16-31 and the type of the backing it had
  *	in bits 0-2, all as they were when its last reference went
+ * @phys: the device slots that backed the %VSWAP_PHYS ones among them,
+ *	released together with the batch (vswap_phys_release_many())
  */
 struct vswap_free_batch {
 	spinlock_t lock;	/* see the kernel-doc above */
 	unsigned int nr;
+	unsigned int nr_phys;
 	u64 entry[VSWAP_FREE_BATCH];
+	swp_entry_t phys[VSWAP_FREE_BATCH];
 };
 
 static DEFINE_PER_CPU(struct vswap_free_batch, vswap_free_batch);
@@ -820,30 +825,37 @@ static void vswap_free_flush(u64 *entry, unsigned int n)
 static noinline unsigned int vswap_free_finish(int cpu)
 {
 	struct vswap_free_batch *fb = per_cpu_ptr(&vswap_free_batch, cpu);
+	swp_entry_t phys[VSWAP_FREE_BATCH];
 	u64 entry[VSWAP_FREE_BATCH];
+	unsigned int n, nr_phys;
 	unsigned long flags;
-	unsigned int n;
 
 	spin_lock_irqsave(&fb->lock, flags);
 	n = fb->nr;
+	nr_phys = fb->nr_phys;
 	memcpy(entry, fb->entry, n * sizeof(*entry));
+	memcpy(phys, fb->phys, nr_phys * sizeof(*phys));
 	fb->nr = 0;
+	fb->nr_phys = 0;
 	spin_unlock_irqrestore(&fb->lock, flags);
+	if (nr_phys)
+		vswap_phys_release_many(phys, nr_phys);
 	if (n)
 		vswap_free_flush(entry, n);
 	return n;
 }
 
 /*
- * The last reference to @slot, charged to @memcg and backed by @type until
- * a moment ago, is gone and the backing released.  The rest of the free (statistics, the swap
+ * The last reference to @slot, charged to @memcg and backed by @b until a
+ * moment ago, is gone, and the backing released unless it is a device
+ * slot.  The rest of the free (the device slot, statistics, the swap
  * cache's shadow, the memcg charge, the word becoming free) waits in a
  * per-CPU batch and is done for the batch at once, as the swap slots cache
  * does for device slots.  Until then the slot reads as free to lookups
  * (VSWAP_WORD_DYING) but is not handed out again.
  */
 static void vswap_free_defer(unsigned long slot, unsigned short memcg,
-			     unsigned int type)
+			     const struct vswap_backing *b)
 {
 	struct vswap_free_batch *fb;
 	unsigned long flags;
@@ -859,7 +871,9 @@ static void vswap_free_defer(unsigned long slot, unsigned short memcg,
 		spin_unlock_irqrestore(&fb->lock, flags);
 		vswap_free_finish(cpu);
 	}
-	fb->entry[fb->nr++] = vswap_batch_entry(slot, memcg, type);
+	fb->entry[fb->nr++] = vswap_batch_entry(slot, memcg, b->type);
+	if (b->type == VSWAP_PHYS)
+		fb->phys[fb->nr_phys++] = b->phys;
 	spin_unlock_irqrestore(&fb->lock, flags);
 }
 
@@ -885,12 +899,15 @@ unsigned long vswap_drain_frees(void)
 	return done;
 }
 
+static void vswap_rmap_clear(swp_entry_t phys, unsigned long slot);
+
 /*
  * A slot's last reference is gone: its word goes to VSWAP_WORD_DYING, the
- * old backing is released with no lock held, and the rest of the free is
- * deferred (vswap_free_defer()); a slot is never handed out again while its
- * old backing is still being released.  Called in an RCU read-side critical
- * section.
+ * old backing is released with no lock held (a device slot only leaves the
+ * reverse map: the device frees it with the batch), and the rest of the
+ * free is deferred (vswap_free_defer()); a slot is never handed out again
+ * while its old backing is still being released.  Called in an RCU
+ * read-side critical section.
  */
 static void vswap_slot_die(struct vswap_partition *p, unsigned int idx)
 {
@@ -909,9 +926,12 @@ static void vswap_slot_die(struct vswap_partition *p, unsigned int idx)
 	/* Already free or dying: finishing it again would corrupt nr_used. */
 	if (WARN_ON_ONCE(!vswap_word_decode(old, &b)))
 		return;
-	vswap_backing_release(vswap_entry(slot), &b);
+	if (b.type == VSWAP_PHYS)
+		vswap_rmap_clear(b.phys, slot);
+	else
+		vswap_backing_release(vswap_entry(slot), &b);
 	atomic_long_dec(&raw_cpu_ptr(&vswap_stat)->nr[b.type]);
-	vswap_free_defer(slot, memcg, b.type);
+	vswap_free_defer(slot, memcg, &b);
 }
 
 /*
@@ -1808,8 +1828,11 @@ long vswap_swapoff(int type, unsigned int allowed)
 			 * allocation on, the reverse map only once a store
 			 * has inserted them: wait for both to be empty, so a
 			 * store in flight when writes were stopped is moved
-			 * too.
+			 * too.  Slots that died still hold their device
+			 * slots in the free batches.
 			 */
+			if (vswap_phys_used(type))
+				vswap_drain_frees();
 			if (xa_empty(&vswap_rmap[type]) &&
 			    !vswap_phys_used(type))
 				break;

@@ -146,7 +146,10 @@ unsigned long vswap_drain_frees(void);
 
 /*
  * Provided by the built-in backends (zswap, the swap device I/O code), not
- * by mm/vswap.c.  The release hooks must not sleep.
+ * by mm/vswap.c.  The release hooks must not sleep.  A slot that dies frees
+ * its device slot with its CPU's free batch: vswap_phys_release_many() gets
+ * the device slots of a batch, out of the reverse map already, and may
+ * reorder them.
  */
 void *vswap_zswap_store(struct folio *folio, unsigned short memcg_id);
 int vswap_zswap_load(void *obj, struct folio *folio);
@@ -155,6 +158,7 @@ int vswap_phys_store(struct folio *folio, unsigned short memcg_id,
 		     int exclude_type, swp_entry_t *phys);
 int vswap_phys_load(swp_entry_t phys, struct folio *folio);
 void vswap_phys_release(swp_entry_t phys);
+void vswap_phys_release_many(swp_entry_t *phys, unsigned int nr);
 long vswap_phys_used(int type);
 
 /*
