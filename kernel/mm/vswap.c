@@ -1506,6 +1506,38 @@ static bool vswap_backing_equal(const struct vswap_backing *a,
 	return vswap_word_encode(a) == vswap_word_encode(b);
 }
 
+/*
+ * Switch @entry from @old, what a lookup just found, to @new; if @old is
+ * no longer installed, look again and retry.  @old ends up as the backing
+ * that was replaced.
+ */
+static int __vswap_backing_set(swp_entry_t entry, struct vswap_backing *old,
+			       const struct vswap_backing *new)
+{
+	int err;
+
+	for (;;) {
+		if (vswap_backing_equal(old, new))
+			return 0;
+		if (new->type == VSWAP_PHYS) {
+			err = vswap_rmap_set(new->phys, vswap_slot(entry));
+			if (err)
+				return err;
+		}
+		err = vswap_backing_switch(entry, old, new);
+		if (!err)
+			break;
+		if (new->type == VSWAP_PHYS)
+			vswap_rmap_clear(new->phys, vswap_slot(entry));
+		if (err != -EAGAIN)
+			return err;
+		if (!vswap_lookup(entry, old))
+			return -ENOENT;
+	}
+	vswap_backing_release(entry, old);
+	return 0;
+}
+
 /**
  * vswap_backing_set - record where a slot's data now lives
  * @entry: the slot; the caller holds its pin
@@ -1522,28 +1554,31 @@ static bool vswap_backing_equal(const struct vswap_backing *a,
 int vswap_backing_set(swp_entry_t entry, const struct vswap_backing *new)
 {
 	struct vswap_backing old;
-	int err;
 
-	for (;;) {
-		if (!vswap_lookup(entry, &old))
-			return -ENOENT;
-		if (vswap_backing_equal(&old, new))
-			return 0;
-		if (new->type == VSWAP_PHYS) {
-			err = vswap_rmap_set(new->phys, vswap_slot(entry));
-			if (err)
-				return err;
-		}
-		err = vswap_backing_switch(entry, &old, new);
-		if (!err)
-			break;
-		if (new->type == VSWAP_PHYS)
-			vswap_rmap_clear(new->phys, vswap_slot(entry));
-		if (err != -EAGAIN)
-			return err;
-	}
-	vswap_backing_release(entry, &old);
-	return 0;
+	if (!vswap_lookup(entry, &old))
+		return -ENOENT;
+	return __vswap_backing_set(entry, &old, new);
+}
+
+/**
+ * vswap_backing_replace - vswap_backing_set() after a lookup of one's own
+ * @entry: the slot; the caller holds its pin
+ * @old: what vswap_lookup() returned for @entry a moment ago
+ * @new: as for vswap_backing_set()
+ *
+ * As vswap_backing_set(), without its lookup while @old is still the
+ * slot's backing (the holder of the pin is the only one to change it but
+ * for zswap writeback's and swapoff's moves).
+ *
+ * Context: process context (may allocate a reverse-map cluster).
+ * Return: as vswap_backing_set().
+ */
+int vswap_backing_replace(swp_entry_t entry, const struct vswap_backing *old,
+			  const struct vswap_backing *new)
+{
+	struct vswap_backing cur = *old;
+
+	return __vswap_backing_set(entry, &cur, new);
 }
 
 /**

@@ -656,6 +656,42 @@ static bool test_backing_set(void)
 	return instance_down();
 }
 
+/*
+ * vswap_backing_replace() switches from the backing its caller looked up;
+ * when that is stale (the slot moved since), it switches from, and
+ * releases, the backing the slot really has.
+ */
+static bool test_backing_replace(void)
+{
+	struct vswap_backing none = { .type = VSWAP_NONE };
+	struct vswap_backing b = { .type = VSWAP_PHYS }, cur;
+	swp_entry_t e, phys, phys2;
+	struct folio *f;
+
+	ASSERT(instance_up());
+	ASSERT_EQ(vswap_alloc(7, 0, &e), 0);
+	f = page_of(3, 7);
+	ASSERT_EQ(vswap_phys_store(f, 0, -1, &phys), 0);
+	ASSERT_EQ(vswap_phys_store(f, 0, -1, &phys2), 0);
+	b.phys = phys;
+	ASSERT_EQ(vswap_backing_replace(e, &none, &b), 0);
+	ASSERT(vswap_lookup(e, &cur) && cur.type == VSWAP_PHYS &&
+	       cur.phys.val == phys.val);
+	ASSERT_EQ(vswap_nr_entries(VSWAP_PHYS), 1);
+	/* Stale: the slot is on @phys, not backed by nothing. */
+	b.phys = phys2;
+	ASSERT_EQ(vswap_backing_replace(e, &none, &b), 0);
+	ASSERT(vswap_lookup(e, &cur) && cur.type == VSWAP_PHYS &&
+	       cur.phys.val == phys2.val);
+	ASSERT_EQ(vswap_phys_used(swp_type(phys)), 1);	/* phys2 only */
+	ASSERT_EQ(vswap_nr_entries(VSWAP_PHYS), 1);
+	vswap_cache_unpin(e, 1);
+	vswap_drain_frees();
+	ASSERT_EQ(vswap_phys_used(swp_type(phys)), 0);
+	folio_put(f);
+	return instance_down();
+}
+
 static bool test_orders(void)
 {
 	swp_entry_t e, mid, big1, big2;
@@ -978,6 +1014,7 @@ static const struct model_test tests[] = {
 	TEST(test_swapoff_fatal_signal),
 	TEST(test_orders),
 	TEST(test_backing_set),
+	TEST(test_backing_replace),
 	TEST(test_partition_lifecycle),
 	TEST(test_virtual_space_exhausted),
 	TEST(test_partition_regions),

@@ -124,6 +124,8 @@ int vswap_backing_load(const struct vswap_backing *b, struct folio *folio);
 int vswap_backing_switch(swp_entry_t entry, const struct vswap_backing *old,
 			 const struct vswap_backing *new);
 int vswap_backing_set(swp_entry_t entry, const struct vswap_backing *new);
+int vswap_backing_replace(swp_entry_t entry, const struct vswap_backing *old,
+			  const struct vswap_backing *new);
 void vswap_backing_release(swp_entry_t entry, const struct vswap_backing *b);
 int vswap_move(swp_entry_t entry, const struct vswap_backing *from,
 	       unsigned int allowed, int exclude_type);
@@ -312,6 +314,13 @@ static inline void vswap_backing_release(swp_entry_t entry,
 
 static inline int vswap_backing_set(swp_entry_t entry,
 				    const struct vswap_backing *new)
+{
+	return -ENOENT;
+}
+
+static inline int vswap_backing_replace(swp_entry_t entry,
+					const struct vswap_backing *old,
+					const struct vswap_backing *new)
 {
 	return -ENOENT;
 }
