@@ -138,7 +138,8 @@ def metric_stats(rows, keys):
 def do_pageswap(runs):
     keys = ("ops_per_s", "usr", "sys", "real", "pswpout", "pswpin",
             "zswpout", "zswpin", "zswpwb", "swpout_zero", "disk_rio",
-            "disk_wio")
+            "disk_wio", "pgmajfault", "swap_ra", "irq_loc", "irq_res",
+            "irq_cal", "irq_tlb", "ctxt")
     ks = {k: metric_stats(rows, keys) for k, rows in by_kernel(runs).items()}
     r = ratio(med(ks["vswap"]["ops_per_s"]), med(ks["vanilla"]["ops_per_s"]))
     return ks, {"ops_per_s_vswap_over_vanilla": r}, r

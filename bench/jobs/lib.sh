@@ -77,6 +77,25 @@ vswap_gauges() {
 		END { if (!n) printf " vswap=missing"; print "" }' /proc/vmstat
 }
 
+# irq_counts: "KEY VALUE" lines, summed over the CPUs: the local timer
+# (irq_loc), rescheduling, function-call and TLB-shootdown IPIs (irq_res,
+# irq_cal, irq_tlb) from /proc/interrupts, and context switches (ctxt)
+irq_counts() {
+	awk '$1 ~ /^(LOC|RES|CAL|TLB):$/ {
+			n = 0
+			for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) n += $i
+			sub(":", "", $1); print "irq_" tolower($1), n
+		}' /proc/interrupts
+	awk '$1 == "ctxt" { print "ctxt", $2 }' /proc/stat
+}
+
+# irq_diff BEFORE: " KEY=DELTA" for each irq_counts() key since BEFORE, a
+# file irq_counts() wrote
+irq_diff() {
+	irq_counts | awk 'NR == FNR { b[$1] = $2; next }
+		{ printf " %s=%d", $1, $2 - b[$1] }' "$1" -
+}
+
 # gone PID: wait until PID has exited (absent or a zombie)
 gone() {
 	while [ -d "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; do

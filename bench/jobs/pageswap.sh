@@ -29,6 +29,7 @@ for k in $keys; do eval "b_$k=$(vmstat $k)"; done
 dstat=/sys/block/$(basename "$(swap_disks | head -n 1)")/stat
 set -- $(cat "$dstat")
 b_rio=$1 b_rmerge=$2 b_wio=$5 b_wmerge=$6
+irq_counts >/tmp/irq0
 {
 	in_cgroup $cg stress-ng --pageswap "$WORKERS" --pageswap-ops "$OPS" \
 		--metrics-brief
@@ -49,4 +50,4 @@ done
 set -- $(cat "$dstat")
 res="$res disk_rio=$(($1 - b_rio)) disk_rmerge=$(($2 - b_rmerge))"
 res="$res disk_wio=$(($5 - b_wio)) disk_wmerge=$(($6 - b_wmerge))"
-echo "$res$(vswap_gauges)"
+echo "$res$(irq_diff /tmp/irq0)$(vswap_gauges)"
