@@ -12,8 +12,10 @@
 #   OPS        bogo operations to run (a fixed amount of work)
 #   LIMIT      memory.max of the cgroup the workers run in
 #   ZSWAP_MAX  memory.zswap.max for the mixed backend
+#   PAGE_CLUSTER  vm.page-cluster, if not empty
 # It prints one line "RESULT key=value ..." that bench/run parses.
 swap_on_disks 1
+[ -z "$PAGE_CLUSTER" ] || echo "$PAGE_CLUSTER" >/proc/sys/vm/page-cluster
 cg=/sys/fs/cgroup/bench
 mkdir $cg
 echo "$LIMIT" >$cg/memory.max
