@@ -1566,9 +1566,9 @@ int vswap_backing_set(swp_entry_t entry, const struct vswap_backing *new)
  * @old: what vswap_lookup() returned for @entry a moment ago
  * @new: as for vswap_backing_set()
  *
- * As vswap_backing_set(), without its lookup while @old is still the
- * slot's backing (the holder of the pin is the only one to change it but
- * for zswap writeback's and swapoff's moves).
+ * As vswap_backing_set(), without its lookup.  Only the holder of the pin
+ * switches a backing, so @old is normally still installed; if it is not,
+ * this looks again, as vswap_backing_set() does.
  *
  * Context: process context (may allocate a reverse-map cluster).
  * Return: as vswap_backing_set().
