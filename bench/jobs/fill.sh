@@ -20,7 +20,10 @@ disk) zswap off ;;
 mixed) zswap on; echo "$ZSWAP_MAX" >$cg/memory.zswap.max ;;
 *) echo "unknown BACKEND '$BACKEND'"; exit 1 ;;
 esac
-keys="pswpout pswpin zswpout zswpin zswpwb swpout_zero swpin_zero"
+# The swap traffic, and what reclaim and the faults did to produce it.
+keys="pswpout pswpin zswpout zswpin zswpwb swpout_zero swpin_zero
+	pgscan_direct pgscan_kswapd pgsteal_direct pgsteal_kswapd pgactivate
+	pgdeactivate pgrefill workingset_refault_anon pgfault pgmajfault"
 for k in $keys; do eval "b_$k=$(vmstat $k)"; done
 out=$(in_cgroup $cg benchtool fill -p "$PROCS" -s "$SIZE") || {
 	echo "$out"
