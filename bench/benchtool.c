@@ -212,6 +212,7 @@ static int cmd_fill(int argc, char **argv)
 	int nproc = 1, opt, start[2], done[2], leave[2];
 	size_t bytes = 0, pages, bad = 0;
 	double t_start, t_end = 0, t_exit, t_gone, wr_rate = 0, rd_rate = 0;
+	double first_end = 0, wr_max = 0, wr_min = 0, rd_max = 0, rd_min = 0;
 	struct rusage ru = { 0 };
 	pid_t *pids;
 
@@ -270,6 +271,16 @@ static int cmd_fill(int argc, char **argv)
 		bad += r.bad_pages;
 		if (r.t_read_end > t_end)
 			t_end = r.t_read_end;
+		if (!i || r.t_read_end < first_end)
+			first_end = r.t_read_end;
+		if (!i || r.write_s > wr_max)
+			wr_max = r.write_s;
+		if (!i || r.write_s < wr_min)
+			wr_min = r.write_s;
+		if (!i || r.read_s > rd_max)
+			rd_max = r.read_s;
+		if (!i || r.read_s < rd_min)
+			rd_min = r.read_s;
 		wr_rate += pages * PAGE / r.write_s;
 		rd_rate += pages * PAGE / r.read_s;
 	}
@@ -290,11 +301,14 @@ static int cmd_fill(int argc, char **argv)
 	}
 	t_gone = now();
 	printf("procs=%d bytes=%zu elapsed=%.4f mbps=%.2f write_mbps=%.2f "
-	       "read_mbps=%.2f free_s=%.4f usr=%.3f sys=%.3f bad_pages=%zu\n",
+	       "read_mbps=%.2f free_s=%.4f usr=%.3f sys=%.3f bad_pages=%zu "
+	       "first_done_s=%.4f write_s_min=%.4f write_s_max=%.4f "
+	       "read_s_min=%.4f read_s_max=%.4f\n",
 	       nproc, pages * PAGE * nproc, t_end - t_start,
 	       2.0 * pages * PAGE * nproc / (t_end - t_start) / 1e6,
 	       wr_rate / 1e6, rd_rate / 1e6, t_gone - t_exit,
-	       tv(ru.ru_utime), tv(ru.ru_stime), bad);
+	       tv(ru.ru_utime), tv(ru.ru_stime), bad, first_end - t_start,
+	       wr_min, wr_max, rd_min, rd_max);
 	return bad ? 1 : 0;
 }
 
