@@ -26,6 +26,7 @@ mkdir $cg || fail "mkdir $cg"
 at_exit "rmdir $cg 2>/dev/null"
 echo 80M >$cg/memory.max
 before=$(( $(vmstat pswpout) + $(vmstat zswpout) ))
+rm -f /tmp/stress-ng.rc
 {
 	sh -c "echo \$\$ >$cg/cgroup.procs; exec stress-ng --pageswap 2 \
 		--vm 1 --vm-bytes 32M --vm-keep --verify --timeout 15s \
@@ -35,16 +36,15 @@ before=$(( $(vmstat pswpout) + $(vmstat zswpout) ))
 pipe=$!
 # Reclaim from the cgroup until stress-ng is done: "-EAGAIN, could not
 # reclaim that much" is a normal answer while the workers run hot.
-while [ ! -e /tmp/stress-ng.rc ]; do
+while kill -0 $pipe 2>/dev/null; do
 	echo 4M >$cg/memory.reclaim 2>/dev/null
 	sleep 1
 done
 wait $pipe
 rc=$(cat /tmp/stress-ng.rc)
-rm -f /tmp/stress-ng.rc
 [ "$rc" -eq 0 ] || fail "stress-ng exited with $rc"
 after=$(( $(vmstat pswpout) + $(vmstat zswpout) ))
-steal=$(awk '$1 == "pgsteal" { print $2 }' $cg/memory.stat)
+steal=$(cgstat $cg pgsteal)
 ooms=$(awk '$1 == "oom_kill" { print $2 }' $cg/memory.events)
 echo "pages swapped out: $((after - before)), reclaimed from the cgroup: $steal, OOM kills: $ooms"
 [ "$after" -gt "$before" ] || fail "nothing was swapped out"
