@@ -26,8 +26,9 @@ import sys
 import time
 
 KERNELS = ("vanilla", "vswap")
-SCENARIO_FILES = ("pageswap-zswap", "pageswap-disk", "pageswap-mixed",
-                  "fill", "swapoff", "metadata")
+PAGESWAP_FILES = ("pageswap-zswap", "pageswap-disk", "pageswap-mixed",
+                  "pageswap-ramdisk")
+SCENARIO_FILES = PAGESWAP_FILES + ("fill", "swapoff", "metadata")
 
 
 def num(v):
@@ -384,6 +385,8 @@ def summary_keys(docs):
                                    "ops_per_s_vswap_over_vanilla"),
         "pageswap_ratio_mixed": fig("pageswap-mixed",
                                     "ops_per_s_vswap_over_vanilla"),
+        "pageswap_ratio_ramdisk": fig("pageswap-ramdisk",
+                                      "ops_per_s_vswap_over_vanilla"),
         "fill_ratio": fig("fill", "mbps_vswap_over_vanilla"),
         "fill_free_ratio": fig("fill", "free_s_vanilla_over_vswap"),
         "swapoff_ratio_max": fig("swapoff", "vanilla_over_vswap_at_largest"),
@@ -434,7 +437,7 @@ def plots(docs, results):
     made = []
     pw = [(n.split("-")[1], docs[n]["stats"]["vanilla"]["ops_per_s"],
            docs[n]["stats"]["vswap"]["ops_per_s"])
-          for n in ("pageswap-zswap", "pageswap-disk", "pageswap-mixed")
+          for n in PAGESWAP_FILES
           if n in docs]
     if pw:
         data = bar_rows(pw)
@@ -569,7 +572,7 @@ def summary_md(docs, keys, made):
     out += [f"| {k} | {fmt(v)} |" for k, v in keys.items()]
     out += [""]
 
-    pw = [n for n in ("pageswap-zswap", "pageswap-disk", "pageswap-mixed")
+    pw = [n for n in PAGESWAP_FILES
           if n in docs]
     if pw:
         out += ["## pageswap: stress-ng --pageswap", "",

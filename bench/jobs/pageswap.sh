@@ -5,6 +5,8 @@
 # which sets these first:
 #   BACKEND    zswap  zswap in front of a disk; the pages stay in zswap
 #              disk   zswap off
+#              ramdisk  zswap off, swap on /dev/ram0 (brd) instead of the
+#                     virtio disk: the disk path with no host I/O under it
 #              mixed  zswap in front of a disk, the cgroup's memory.zswap.max
 #                     at ZSWAP_MAX: once over it, every store first writes an
 #                     older zswap entry back to the disk (zswpwb)
@@ -14,21 +16,28 @@
 #   ZSWAP_MAX  memory.zswap.max for the mixed backend
 #   PAGE_CLUSTER  vm.page-cluster, if not empty
 # It prints one line "RESULT key=value ..." that bench/run parses.
-swap_on_disks 1
+if [ "$BACKEND" = ramdisk ]; then
+	[ -b /dev/ram0 ] || fail "no /dev/ram0 (CONFIG_BLK_DEV_RAM)"
+	mkswap /dev/ram0 >/dev/null && swapon /dev/ram0 || fail "swapon /dev/ram0"
+	swapdev=/dev/ram0
+else
+	swap_on_disks 1
+	swapdev=$(swap_disks | head -n 1)
+fi
 [ -z "$PAGE_CLUSTER" ] || echo "$PAGE_CLUSTER" >/proc/sys/vm/page-cluster
 cg=/sys/fs/cgroup/bench
 mkdir $cg
 echo "$LIMIT" >$cg/memory.max
 case "$BACKEND" in
 zswap) zswap on ;;
-disk) zswap off ;;
+disk|ramdisk) zswap off ;;
 mixed) zswap on; echo "$ZSWAP_MAX" >$cg/memory.zswap.max ;;
 *) echo "unknown BACKEND '$BACKEND'"; exit 1 ;;
 esac
 keys="pswpout pswpin zswpout zswpin zswpwb swpout_zero pgfault pgmajfault swap_ra swap_ra_hit pgactivate pgrefill workingset_refault_anon"
 for k in $keys; do eval "b_$k=$(vmstat $k)"; done
 # The swap disk's requests and merges (/sys/block/X/stat: fields 1, 2, 5, 6)
-dstat=/sys/block/$(basename "$(swap_disks | head -n 1)")/stat
+dstat=/sys/block/$(basename "$swapdev")/stat
 set -- $(cat "$dstat")
 b_rio=$1 b_rmerge=$2 b_wio=$5 b_wmerge=$6
 irq_counts >/tmp/irq0
