@@ -31,7 +31,8 @@
  * Partitions are allocated when the first slot is needed and freed when the
  * last slot in them is freed (except each CPU's current partition, which
  * vswap_shrink() releases).  A device slot additionally costs 4 bytes in
- * the reverse map (struct vswap_rmap_cluster).
+ * the reverse map (struct vswap_rmap_cluster), whose clusters stay when
+ * they empty, until vswap_rmap_release() (swapoff, vswap_shrink()).
  *
  * Locking
  * =======
@@ -1228,12 +1229,16 @@ static bool vswap_folio_is_zero(struct folio *folio)
 }
 
 /*
- * Reverse map.  A cluster is in its xarray exactly while its @nr is not
- * zero, and @nr goes from one to zero only under the xa_lock, which also
- * erases the cluster.  So an entry of a cluster found under RCU can be set
- * without the lock once atomic_inc_not_zero() took a count, and cleared
- * without it by whoever holds the entry's count; the lock is taken only
- * to insert a cluster (with its first count) or to remove it.
+ * Reverse map.  A cluster in its xarray holds a count of one for the tree
+ * plus one per entry set or being set, so clearing the last entry leaves it
+ * in place, empty, for the next device slot of its range (device slots are
+ * reused within the same device clusters).  Only vswap_rmap_release()
+ * takes the count from one to zero, with a cmpxchg under the xa_lock that
+ * also erases the cluster, so an insertion cannot slip in between.  So an
+ * entry of a cluster found under RCU can be set without the lock once
+ * atomic_inc_not_zero() took a count, and cleared without it by whoever
+ * holds the entry's count; the lock is taken only to insert a cluster
+ * (with the tree's count and its first entry's) or to remove it.
  */
 static int vswap_rmap_set(swp_entry_t phys, unsigned long slot)
 {
@@ -1255,7 +1260,7 @@ static int vswap_rmap_set(swp_entry_t phys, unsigned long slot)
 		new = kmem_cache_zalloc(vswap_rmap_cache, GFP_KERNEL);
 		if (!new)
 			return -ENOMEM;
-		atomic_set(&new->nr, 1);
+		atomic_set(&new->nr, 2);
 		c = xa_cmpxchg(xa, idx, NULL, new, GFP_KERNEL);
 		if (!c) {
 			atomic_long_inc(&vswap_nr_rmap_clusters);
@@ -1265,7 +1270,7 @@ static int vswap_rmap_set(swp_entry_t phys, unsigned long slot)
 		kmem_cache_free(vswap_rmap_cache, new);
 		if (xa_is_err(c))
 			return xa_err(c);
-		/* Another task inserted one first: take a count of that. */
+		/* Inserted by another task, or being released: look again. */
 	}
 	VM_WARN_ON_ONCE(c->vslot[off & VSWAP_RMAP_MASK]);
 	/* Pairs with READ_ONCE() in vswap_rmap_gather(). */
@@ -1279,28 +1284,71 @@ static void vswap_rmap_free_rcu(struct rcu_head *rcu)
 			container_of(rcu, struct vswap_rmap_cluster, rcu));
 }
 
-/* The caller owns the entry, so its count keeps the cluster in the tree. */
+/*
+ * The caller owns the entry, so its count keeps the cluster in the tree;
+ * the tree's own count keeps it there when the entry was its last.
+ */
 static void vswap_rmap_clear(swp_entry_t phys, unsigned long slot)
 {
 	struct xarray *xa = &vswap_rmap[swp_type(phys)];
 	unsigned long off = swp_offset(phys);
-	unsigned long idx = off >> VSWAP_RMAP_SHIFT;
 	struct vswap_rmap_cluster *c;
 
 	rcu_read_lock();
-	c = xa_load(xa, idx);
+	c = xa_load(xa, off >> VSWAP_RMAP_SHIFT);
 	if (WARN_ON_ONCE(!c ||
 			 READ_ONCE(c->vslot[off & VSWAP_RMAP_MASK]) != slot))
 		goto out;
 	WRITE_ONCE(c->vslot[off & VSWAP_RMAP_MASK], 0);
-	if (atomic_dec_and_lock(&c->nr, &xa->xa_lock)) {
-		__xa_erase(xa, idx);
-		xa_unlock(xa);
-		atomic_long_dec(&vswap_nr_rmap_clusters);
-		call_rcu(&c->rcu, vswap_rmap_free_rcu);
-	}
+	/* The tree's count must stay: only vswap_rmap_release() drops it. */
+	WARN_ON_ONCE(atomic_dec_return(&c->nr) < 1);
 out:
 	rcu_read_unlock();
+}
+
+/**
+ * vswap_rmap_release - free the empty reverse-map clusters of a swap type
+ * @type: the swap type
+ *
+ * Clusters keep their memory when they empty, for the next device slot of
+ * their range; this frees the empty ones.  A cluster that a racing
+ * vswap_rmap_set() is filling again is kept.  Swapoff calls it when a pass
+ * over the device finds nothing left to move, and ends only when no
+ * cluster is left.
+ *
+ * Context: process context.
+ * Return: the number of clusters of @type seen and not freed.
+ */
+unsigned long vswap_rmap_release(int type)
+{
+	struct vswap_rmap_cluster *c;
+	unsigned long idx = 0, left = 0;
+	struct xarray *xa;
+
+	if (type < 0 || type >= MAX_SWAPFILES)
+		return 0;
+	xa = &vswap_rmap[type];
+	while (xa_find(xa, &idx, ULONG_MAX, XA_PRESENT)) {
+		xa_lock(xa);
+		/*
+		 * Only the tree's count: the cmpxchg to zero makes
+		 * atomic_inc_not_zero() fail from now on, and the lock keeps
+		 * an insertion at @idx out until the cluster is erased.
+		 */
+		c = xa_load(xa, idx);
+		if (c && atomic_cmpxchg(&c->nr, 1, 0) == 1) {
+			__xa_erase(xa, idx);
+			atomic_long_dec(&vswap_nr_rmap_clusters);
+			call_rcu(&c->rcu, vswap_rmap_free_rcu);
+		} else if (c) {
+			left++;
+		}
+		xa_unlock(xa);
+		if (++idx == 0)
+			break;
+		cond_resched();
+	}
+	return left;
 }
 
 /* Backend dispatch: built-ins by switch, the external one by its ops. */
@@ -1725,6 +1773,9 @@ static unsigned int vswap_rmap_gather(int type, unsigned long *pos,
 			break;
 		if (idx != start)
 			i = 0;
+		/* Only the tree's count: an emptied cluster kept for reuse. */
+		if (atomic_read(&c->nr) == 1)
+			i = VSWAP_RMAP_SLOTS;
 		for (; i < VSWAP_RMAP_SLOTS && n < max; i++) {
 			/* Pairs with WRITE_ONCE() in vswap_rmap_set(). */
 			slot = READ_ONCE(c->vslot[i]);
@@ -1844,9 +1895,9 @@ long vswap_swapoff(int type, unsigned int allowed)
 	struct vswap_rmap_ref refs[VSWAP_MOVE_BATCH];
 	struct vswap_backing from = { .type = VSWAP_PHYS };
 	unsigned long pos = 0;
+	bool busy = false, empty;
 	unsigned int i, n;
 	long moved = 0;
-	bool busy = false;
 	int err;
 
 	might_sleep();
@@ -1868,10 +1919,10 @@ long vswap_swapoff(int type, unsigned int allowed)
 			 */
 			if (vswap_phys_used(type))
 				vswap_drain_frees();
-			if (xa_empty(&vswap_rmap[type]) &&
-			    !vswap_phys_used(type))
+			empty = !vswap_rmap_release(type);
+			if (empty && !vswap_phys_used(type))
 				break;
-			if (busy || xa_empty(&vswap_rmap[type]))
+			if (busy || empty)
 				schedule_timeout_uninterruptible(1);
 			busy = false;
 			pos = 0;
@@ -2007,17 +2058,19 @@ unsigned long vswap_metadata_bytes(void)
 }
 
 /**
- * vswap_shrink - finish waiting frees, free the CPUs' empty partitions
+ * vswap_shrink - finish waiting frees, free what is kept for reuse
  *
- * Other partitions are freed as soon as they empty; a CPU's current one is
- * kept so that alternating allocations and frees do not churn partitions.
+ * Frees the CPUs' empty partitions and the empty reverse-map clusters.
+ * Other partitions are freed as soon as they empty; a CPU's current one,
+ * like an emptied cluster, is kept so that alternating allocations and
+ * frees do not churn them.
  *
- * Context: as vswap_put().
+ * Context: process context.
  */
 void vswap_shrink(void)
 {
 	struct vswap_partition *p;
-	int cpu;
+	int cpu, type;
 
 	vswap_drain_frees();
 	for_each_possible_cpu(cpu) {
@@ -2032,6 +2085,8 @@ void vswap_shrink(void)
 		}
 		rcu_read_unlock();
 	}
+	for (type = 0; type < MAX_SWAPFILES; type++)
+		vswap_rmap_release(type);
 }
 
 /**

@@ -112,7 +112,8 @@ struct vswap_partition {
 /*
  * The reverse map: per swap type, an xarray of clusters indexed by device
  * offset >> VSWAP_RMAP_SHIFT; each cluster maps device offsets to virtual
- * slots (0 = unused).  Clusters exist only while they map something.
+ * slots (0 = unused).  A cluster is allocated when its range gets its first
+ * device slot and stays, even empty, until vswap_rmap_release().
  */
 #define VSWAP_RMAP_SHIFT	9
 #define VSWAP_RMAP_SLOTS	BIT(VSWAP_RMAP_SHIFT)
@@ -121,8 +122,9 @@ struct vswap_partition {
 /**
  * struct vswap_rmap_cluster - device offsets to virtual slots
  * @rcu: frees the cluster after walkers are done with it
- * @nr: entries set or being set; goes to zero only under the xa_lock of
- *	the owning xarray (see "Reverse map" in mm/vswap.c)
+ * @nr: one for the tree, plus the entries set or being set; goes to zero
+ *	only under the xa_lock of the owning xarray, when an empty cluster
+ *	is released (see "Reverse map" in mm/vswap.c)
  * @vslot: virtual slot per device offset, 0 if none
  */
 struct vswap_rmap_cluster {

@@ -99,7 +99,9 @@ typedef struct { long counter; } atomic_long_t;
 #define atomic_inc(v)		((void)__atomic_add_fetch(&(v)->counter, 1, __ATOMIC_SEQ_CST))
 #define atomic_dec(v)		((void)__atomic_sub_fetch(&(v)->counter, 1, __ATOMIC_SEQ_CST))
 #define atomic_add_return(i, v)	__atomic_add_fetch(&(v)->counter, (i), __ATOMIC_SEQ_CST)
+#define atomic_dec_return(v)	__atomic_sub_fetch(&(v)->counter, 1, __ATOMIC_SEQ_CST)
 #define atomic_dec_and_test(v)	(__atomic_sub_fetch(&(v)->counter, 1, __ATOMIC_SEQ_CST) == 0)
+#define atomic_cmpxchg(v, o, n)	cmpxchg(&(v)->counter, (o), (n))
 #define atomic_try_cmpxchg(v, po, n) \
 	__atomic_compare_exchange_n(&(v)->counter, (po), (n), false, \
 				    __ATOMIC_SEQ_CST, __ATOMIC_RELAXED)

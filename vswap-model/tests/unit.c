@@ -285,9 +285,10 @@ static bool test_zswap_backing(void)
 static bool test_phys_backing_and_rmap(void)
 {
 	struct vswap_rmap_cluster *c;
-	struct vswap_backing b;
-	struct folio *f;
-	swp_entry_t e;
+	struct vswap_backing b, b2;
+	struct folio *f, *f2;
+	swp_entry_t e, e2, s;
+	unsigned long pos;
 
 	ASSERT(instance_up());
 	f = page_of(2, 7);
@@ -300,14 +301,44 @@ static bool test_phys_backing_and_rmap(void)
 	ASSERT_EQ(c->vslot[swp_offset(b.phys) & VSWAP_RMAP_MASK],
 		  swp_offset(e));
 	ASSERT_EQ(atomic_long_read(&vswap_nr_rmap_clusters), 1);
+	/* A cluster with an entry is not released. */
+	ASSERT_EQ(vswap_rmap_release(0), 1);
+	ASSERT(xa_load(&vswap_rmap[0], swp_offset(b.phys) >> VSWAP_RMAP_SHIFT) ==
+	       c);
 	ASSERT(read_back(e, f));
 	vswap_put(e, 1);
-	/* Out of the reverse map at once; the device slot goes with the batch. */
+	/*
+	 * Out of the reverse map at once, the empty cluster kept for the next
+	 * device slot of its range; the device slot goes with the batch.
+	 */
+	ASSERT_EQ(c->vslot[swp_offset(b.phys) & VSWAP_RMAP_MASK], 0);
+	ASSERT(xa_load(&vswap_rmap[0], swp_offset(b.phys) >> VSWAP_RMAP_SHIFT) ==
+	       c);
+	ASSERT_EQ(atomic_long_read(&vswap_nr_rmap_clusters), 1);
+	/* Swapoff's walk skips it, and the next device slot reuses it. */
+	pos = 0;
+	ASSERT_EQ(vswap_rmap_next(0, &pos, &s, 1), 0);
+	f2 = page_of(2, 8);
+	ASSERT(swap_out(f2, 0, VSWAP_ALLOW_ALL, &e2, &b2));
+	ASSERT_EQ(b2.type, VSWAP_PHYS);
+	ASSERT_EQ(swp_offset(b2.phys) >> VSWAP_RMAP_SHIFT,
+		  swp_offset(b.phys) >> VSWAP_RMAP_SHIFT);
+	ASSERT(xa_load(&vswap_rmap[0], swp_offset(b2.phys) >> VSWAP_RMAP_SHIFT) ==
+	       c);
+	ASSERT_EQ(atomic_read(&c->nr), 2);
+	ASSERT_EQ(atomic_long_read(&vswap_nr_rmap_clusters), 1);
+	pos = 0;
+	ASSERT_EQ(vswap_rmap_next(0, &pos, &s, 1), 1);
+	ASSERT_EQ(s.val, e2.val);
+	ASSERT(read_back(e2, f2));
+	vswap_put(e2, 1);
+	folio_put(f2);
+	ASSERT_EQ(vswap_rmap_release(0), 0);
 	ASSERT(xa_empty(&vswap_rmap[0]));
 	ASSERT_EQ(atomic_long_read(&vswap_nr_rmap_clusters), 0);
 	ASSERT_EQ(vswap_nr_entries(VSWAP_PHYS), 0);
-	ASSERT_EQ(mdisk_used(disk0), 1);
-	ASSERT_EQ(vswap_drain_frees(), 1);
+	ASSERT_EQ(mdisk_used(disk0), 2);
+	ASSERT_EQ(vswap_drain_frees(), 2);
 	ASSERT_EQ(mdisk_used(disk0), 0);
 	folio_put(f);
 	return instance_down();

@@ -132,6 +132,7 @@ int vswap_move(swp_entry_t entry, const struct vswap_backing *from,
 long vswap_swapoff(int type, unsigned int allowed);
 unsigned int vswap_rmap_next(int type, unsigned long *pos,
 			     swp_entry_t *slots, unsigned int max);
+unsigned long vswap_rmap_release(int type);
 unsigned int vswap_scan(enum vswap_type type, unsigned long *pos,
 			swp_entry_t *slots, unsigned int max);
 
@@ -340,6 +341,11 @@ static inline long vswap_swapoff(int type, unsigned int allowed)
 static inline unsigned int vswap_rmap_next(int type, unsigned long *pos,
 					   swp_entry_t *slots,
 					   unsigned int max)
+{
+	return 0;
+}
+
+static inline unsigned long vswap_rmap_release(int type)
 {
 	return 0;
 }
