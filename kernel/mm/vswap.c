@@ -92,7 +92,7 @@
  * It is only a hint: the authority is partition.state == VSWAP_P_CPU and
  * partition.cpu, changed under partition.lock together with a cmpxchg of the
  * per-CPU pointer, so a task that migrates in between does no harm.
- * vswap_pcpu_last is the partition a CPU looked up last, a lookup hint;
+ * vswap_pcpu_hints are the partitions a CPU looked up last, lookup hints;
  * see vswap_partition_find().
  *
  * RCU: partitions and reverse-map clusters are freed with call_rcu().  A
@@ -114,8 +114,18 @@ static DEFINE_SPINLOCK(vswap_partial_lock);
 static DEFINE_PER_CPU(struct list_head, vswap_partial);
 static unsigned long vswap_nr_partial;
 static DEFINE_PER_CPU(struct vswap_partition *, vswap_pcpu_partition);
-/* The partition each CPU found last: see vswap_partition_find(). */
-static DEFINE_PER_CPU(struct vswap_partition *, vswap_pcpu_last);
+/*
+ * The partitions each CPU found last, one per id modulo VSWAP_NR_HINTS: see
+ * vswap_partition_find().
+ */
+#define VSWAP_NR_HINTS	16
+struct vswap_hints {
+	struct vswap_partition *p[VSWAP_NR_HINTS];
+};
+
+static DEFINE_PER_CPU(struct vswap_hints, vswap_pcpu_hints);
+/* The reverse-map cluster each CPU found last: see vswap_rmap_find(). */
+static DEFINE_PER_CPU(struct vswap_rmap_cluster *, vswap_rmap_hint);
 static struct kmem_cache *vswap_partition_cache;
 static struct kmem_cache *vswap_rmap_cache;
 static struct xarray vswap_rmap[MAX_SWAPFILES];
@@ -231,7 +241,7 @@ static inline swp_entry_t vswap_entry(unsigned long slot)
 
 /* Backend word encoding; see mm/vswap.h. */
 
-static unsigned long vswap_word_encode(const struct vswap_backing *b)
+static inline unsigned long vswap_word_encode(const struct vswap_backing *b)
 {
 	unsigned long tag = (unsigned long)b->type + 1;
 	unsigned long payload = 0;
@@ -265,7 +275,8 @@ static unsigned long vswap_word_encode(const struct vswap_backing *b)
 }
 
 /* Returns false for a free slot. */
-static bool vswap_word_decode(unsigned long word, struct vswap_backing *b)
+static inline bool vswap_word_decode(unsigned long word,
+				     struct vswap_backing *b)
 {
 	unsigned long payload = word & ~VSWAP_TAG_MASK;
 
@@ -306,23 +317,32 @@ static inline unsigned int vswap_word_type(unsigned long word)
 
 /* Partitions */
 
+/* The hint of partition @id on this CPU. */
+static inline struct vswap_partition **vswap_hint(unsigned long id)
+{
+	return &raw_cpu_ptr(&vswap_pcpu_hints)->p[id % VSWAP_NR_HINTS];
+}
+
 /*
  * Find the partition of @slot.  The caller is in an RCU read-side critical
- * section, which also keeps the hint below from being freed under it.
+ * section, which also keeps the hints below from being freed under it.
  *
- * A page's slot is looked up several times in a row while it is swapped
- * out or in, so each CPU remembers the partition it found last and tries
- * it before the xarray.  The hint may name a dead partition, never a freed
- * one: whoever stores a hint checks for death after the store, and
- * __vswap_partition_kill() clears every hint after marking the partition
- * dead, with a full barrier on both sides, so one of the two removes it
- * before call_rcu().  A dead partition is never returned from the hint, as
- * its id may already belong to a new partition.
+ * A page's slot is looked up several times while it is swapped out, in or
+ * freed, and the pages a CPU works on at a time live in a few partitions:
+ * the one it allocates from, and older ones it frees from.  So each CPU
+ * remembers the partition it found last for each id modulo VSWAP_NR_HINTS
+ * (a CPU's partitions have consecutive ids, from its region) and tries it
+ * before walking the xarray.  A hint may name a dead partition, never a
+ * freed one: whoever stores a hint checks for death after the store, and
+ * __vswap_partition_kill() clears the partition's hint on every CPU after
+ * marking it dead, with a full barrier on both sides, so one of the two
+ * removes it before call_rcu().  A dead partition is never returned from a
+ * hint, as its id may already belong to a new partition.
  */
 static inline struct vswap_partition *vswap_partition_find(unsigned long slot)
 {
-	struct vswap_partition **last = raw_cpu_ptr(&vswap_pcpu_last);
 	unsigned long id = slot >> VSWAP_PARTITION_SHIFT;
+	struct vswap_partition **last = vswap_hint(id);
 	struct vswap_partition *p = READ_ONCE(*last);
 
 	if (likely(p && p->id == id && !READ_ONCE(p->dead)))
@@ -444,7 +464,9 @@ static void __vswap_partition_kill(struct vswap_partition *p)
 	/* Pairs with smp_mb() in vswap_partition_find(). */
 	smp_mb();
 	for_each_possible_cpu(cpu)
-		cmpxchg(per_cpu_ptr(&vswap_pcpu_last, cpu), p, NULL);
+		cmpxchg(&per_cpu_ptr(&vswap_pcpu_hints, cpu)->p[p->id %
+							       VSWAP_NR_HINTS],
+			p, NULL);
 	atomic_long_dec(&vswap_nr_partitions);
 	call_rcu(&p->rcu, vswap_partition_free_rcu);
 }
@@ -1240,6 +1262,41 @@ static bool vswap_folio_is_zero(struct folio *folio)
  * holds the entry's count; the lock is taken only to insert a cluster
  * (with the tree's count and its first entry's) or to remove it.
  */
+
+/*
+ * The cluster of @type at @idx, or NULL; the caller is in an RCU read-side
+ * critical section.  Device slots are taken and freed in runs, so each CPU
+ * remembers the cluster it found last and tries it before the xarray, as
+ * vswap_partition_find() does with partitions.  The hint may name a
+ * released cluster (@nr zero), never a freed one: the hint is stored, then
+ * the count checked, with a full barrier between; vswap_rmap_release()
+ * zeroes the count and erases the cluster, then clears every CPU's hint
+ * to it, with a full barrier between, before call_rcu().  A released
+ * cluster is not returned, so a cluster returned has or had a count: the
+ * caller takes one (atomic_inc_not_zero()) or owns one of its entries.
+ */
+static struct vswap_rmap_cluster *vswap_rmap_find(int type, unsigned long idx)
+{
+	struct vswap_rmap_cluster **last = raw_cpu_ptr(&vswap_rmap_hint);
+	struct vswap_rmap_cluster *c = READ_ONCE(*last);
+
+	if (likely(c && c->idx == idx && c->type == type &&
+		   atomic_read(&c->nr)))
+		return c;
+	c = xa_load(&vswap_rmap[type], idx);
+	if (c) {
+		/* Release: as for the partition hints. */
+		smp_store_release(last, c);
+		/* Store, then check: pairs with the release's barrier. */
+		smp_mb();
+		if (!atomic_read(&c->nr)) {
+			cmpxchg(last, c, NULL);
+			return NULL;
+		}
+	}
+	return c;
+}
+
 static int vswap_rmap_set(swp_entry_t phys, unsigned long slot)
 {
 	struct xarray *xa = &vswap_rmap[swp_type(phys)];
@@ -1249,7 +1306,7 @@ static int vswap_rmap_set(swp_entry_t phys, unsigned long slot)
 
 	for (;;) {
 		rcu_read_lock();
-		c = xa_load(xa, idx);
+		c = vswap_rmap_find(swp_type(phys), idx);
 		if (c && atomic_inc_not_zero(&c->nr)) {
 			/* Our count keeps @c in the tree, and so alive. */
 			rcu_read_unlock();
@@ -1261,6 +1318,8 @@ static int vswap_rmap_set(swp_entry_t phys, unsigned long slot)
 		if (!new)
 			return -ENOMEM;
 		atomic_set(&new->nr, 2);
+		new->type = swp_type(phys);
+		new->idx = idx;
 		c = xa_cmpxchg(xa, idx, NULL, new, GFP_KERNEL);
 		if (!c) {
 			atomic_long_inc(&vswap_nr_rmap_clusters);
@@ -1290,12 +1349,11 @@ static void vswap_rmap_free_rcu(struct rcu_head *rcu)
  */
 static void vswap_rmap_clear(swp_entry_t phys, unsigned long slot)
 {
-	struct xarray *xa = &vswap_rmap[swp_type(phys)];
 	unsigned long off = swp_offset(phys);
 	struct vswap_rmap_cluster *c;
 
 	rcu_read_lock();
-	c = xa_load(xa, off >> VSWAP_RMAP_SHIFT);
+	c = vswap_rmap_find(swp_type(phys), off >> VSWAP_RMAP_SHIFT);
 	if (WARN_ON_ONCE(!c ||
 			 READ_ONCE(c->vslot[off & VSWAP_RMAP_MASK]) != slot))
 		goto out;
@@ -1324,6 +1382,7 @@ unsigned long vswap_rmap_release(int type)
 	struct vswap_rmap_cluster *c;
 	unsigned long idx = 0, left = 0;
 	struct xarray *xa;
+	int cpu;
 
 	if (type < 0 || type >= MAX_SWAPFILES)
 		return 0;
@@ -1338,6 +1397,11 @@ unsigned long vswap_rmap_release(int type)
 		c = xa_load(xa, idx);
 		if (c && atomic_cmpxchg(&c->nr, 1, 0) == 1) {
 			__xa_erase(xa, idx);
+			/* Pairs with smp_mb() in vswap_rmap_find(). */
+			smp_mb();
+			for_each_possible_cpu(cpu)
+				cmpxchg(per_cpu_ptr(&vswap_rmap_hint, cpu), c,
+					NULL);
 			atomic_long_dec(&vswap_nr_rmap_clusters);
 			call_rcu(&c->rcu, vswap_rmap_free_rcu);
 		} else if (c) {
@@ -2167,8 +2231,12 @@ void vswap_exit(void)
 	int i;
 
 	vswap_shrink();
-	for_each_possible_cpu(i)
+	for_each_possible_cpu(i) {
 		WRITE_ONCE(*per_cpu_ptr(&vswap_pcpu_partition, i), NULL);
+		/* Partitions left over (warned about below) are not killed. */
+		memset(per_cpu_ptr(&vswap_pcpu_hints, i), 0,
+		       sizeof(struct vswap_hints));
+	}
 	xa_for_each(&vswap_partitions, idx, p) {
 		WARN_ONCE(1, "partition %lu still has %u slots\n", idx,
 			  p->nr_used);

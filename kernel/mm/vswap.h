@@ -125,11 +125,15 @@ struct vswap_partition {
  * @nr: one for the tree, plus the entries set or being set; goes to zero
  *	only under the xa_lock of the owning xarray, when an empty cluster
  *	is released (see "Reverse map" in mm/vswap.c)
+ * @type: the swap type whose xarray holds it
+ * @idx: its index there (device offset >> %VSWAP_RMAP_SHIFT)
  * @vslot: virtual slot per device offset, 0 if none
  */
 struct vswap_rmap_cluster {
 	struct rcu_head rcu;
 	atomic_t nr;
+	int type;
+	unsigned long idx;
 	u32 vslot[VSWAP_RMAP_SLOTS];
 };
 
