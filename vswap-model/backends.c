@@ -275,8 +275,11 @@ void vswap_account(unsigned short memcg_id, enum vswap_type from,
 {
 }
 
-void vswap_slots_freed(swp_entry_t entry, unsigned int nr,
-		       unsigned short memcg_id)
+void vswap_slots_uncharge(unsigned short memcg_id, unsigned int nr)
+{
+}
+
+void vswap_slots_freed(swp_entry_t entry, unsigned int nr)
 {
 }
 

@@ -771,7 +771,7 @@ static void vswap_slots_free(struct vswap_partition *p, const u64 *entry,
 	unsigned short memcg;
 	unsigned long slot;
 
-	/* Statistics per run of one memcg and backing type. */
+	/* Statistics and charge per run of one memcg and backing type. */
 	for (i = 0; i < n; i += run) {
 		memcg = vswap_batch_memcg(entry[i]);
 		type = vswap_batch_type(entry[i]);
@@ -780,16 +780,19 @@ static void vswap_slots_free(struct vswap_partition *p, const u64 *entry,
 			    vswap_batch_type(entry[i + run]) != type)
 				break;
 		vswap_account(memcg, type, VSWAP_NR_TYPES, run);
+		vswap_slots_uncharge(memcg, run);
 	}
-	/* Swap cache and charge per run of consecutive slots of one memcg. */
+	/*
+	 * The swap cache per run of consecutive slots: slots freed together
+	 * are seldom consecutive, which is why the charge is not dropped
+	 * here.
+	 */
 	for (i = 0; i < n; i += run) {
-		memcg = vswap_batch_memcg(entry[i]);
 		slot = vswap_batch_slot(entry[i]);
 		for (run = 1; i + run < n; run++)
-			if (vswap_batch_memcg(entry[i + run]) != memcg ||
-			    vswap_batch_slot(entry[i + run]) != slot + run)
+			if (vswap_batch_slot(entry[i + run]) != slot + run)
 				break;
-		vswap_slots_freed(vswap_entry(slot), run, memcg);
+		vswap_slots_freed(vswap_entry(slot), run);
 	}
 
 	spin_lock(&p->lock);

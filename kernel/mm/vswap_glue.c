@@ -188,15 +188,18 @@ void vswap_account(unsigned short memcg_id, enum vswap_type from,
 	rcu_read_unlock();
 }
 
-void vswap_slots_freed(swp_entry_t entry, unsigned int nr,
-		       unsigned short memcg_id)
+/* What a device slot's free does in swap_range_free(), in two parts. */
+void vswap_slots_uncharge(unsigned short memcg_id, unsigned int nr)
+{
+	mem_cgroup_uncharge_swap_id(memcg_id, nr);
+	percpu_counter_sub(&vswap_live, nr);
+}
+
+void vswap_slots_freed(swp_entry_t entry, unsigned int nr)
 {
 	pgoff_t offset = swp_offset(entry);
 
-	/* What a device slot's free does: swap_range_free(). */
 	clear_shadow_from_swap_cache(VSWAP_SWP_TYPE, offset, offset + nr - 1);
-	mem_cgroup_uncharge_swap_id(memcg_id, nr);
-	percpu_counter_sub(&vswap_live, nr);
 }
 
 void vswap_vmstat_show(struct seq_file *m)

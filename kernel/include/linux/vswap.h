@@ -171,14 +171,15 @@ long vswap_phys_used(int type);
  * in one call so that a transition costs one memcg lookup.  Either end may
  * be %VSWAP_NR_TYPES, "no slot": the slots were allocated (@from), or
  * freed or recharged to another memcg (@to); only a change with both ends
- * real is a backend transition.  vswap_slots_freed() runs for @nr
- * consecutive slots of @memcg_id after their backings were released and
- * just before they become free.
+ * real is a backend transition.  When slots are freed, after their
+ * backings were released and just before they become free,
+ * vswap_slots_uncharge() runs for @nr of them charged to @memcg_id, and
+ * vswap_slots_freed() for @nr consecutive ones from @entry on.
  */
 void vswap_account(unsigned short memcg_id, enum vswap_type from,
 		   enum vswap_type to, long nr);
-void vswap_slots_freed(swp_entry_t entry, unsigned int nr,
-		       unsigned short memcg_id);
+void vswap_slots_uncharge(unsigned short memcg_id, unsigned int nr);
+void vswap_slots_freed(swp_entry_t entry, unsigned int nr);
 
 /*
  * Kernel only (mm/vswap_glue.c): statistics, the virtual space bound, and
