@@ -223,7 +223,9 @@ static inline void vswap_stat_move(unsigned short memcg_id,
 		atomic_long_sub(n, &st->nr[from]);
 	if (to < VSWAP_NR_TYPES)
 		atomic_long_add(n, &st->nr[to]);
-	vswap_account(memcg_id, from, to, n);
+	/* Without a memcg only a backend transition is news. */
+	if (memcg_id || (from < VSWAP_NR_TYPES && to < VSWAP_NR_TYPES))
+		vswap_account(memcg_id, from, to, n);
 }
 
 /* Reverse-map entries handled per RCU section in vswap_swapoff(). */
@@ -779,7 +781,8 @@ static void vswap_slots_free(struct vswap_partition *p, const u64 *entry,
 			if (vswap_batch_memcg(entry[i + run]) != memcg ||
 			    vswap_batch_type(entry[i + run]) != type)
 				break;
-		vswap_account(memcg, type, VSWAP_NR_TYPES, run);
+		if (memcg)
+			vswap_account(memcg, type, VSWAP_NR_TYPES, run);
 		vswap_slots_uncharge(memcg, run);
 	}
 	/*
@@ -1731,9 +1734,12 @@ unsigned short vswap_memcg_xchg(swp_entry_t entry, unsigned short memcg_id,
 		if (word == VSWAP_WORD_FREE || word == VSWAP_WORD_DYING ||
 		    old == memcg_id)
 			continue;
-		vswap_account(old, vswap_word_type(word), VSWAP_NR_TYPES, 1);
-		vswap_account(memcg_id, VSWAP_NR_TYPES, vswap_word_type(word),
-			      1);
+		if (old)
+			vswap_account(old, vswap_word_type(word),
+				      VSWAP_NR_TYPES, 1);
+		if (memcg_id)
+			vswap_account(memcg_id, VSWAP_NR_TYPES,
+				      vswap_word_type(word), 1);
 	}
 	rcu_read_unlock();
 	return first;
