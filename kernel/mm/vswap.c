@@ -1568,6 +1568,44 @@ void vswap_backing_release(swp_entry_t entry, const struct vswap_backing *b)
 	}
 }
 
+/* vswap_backing_switch() on words already encoded. */
+static int __vswap_backing_switch(swp_entry_t entry, unsigned long ow,
+				  unsigned long nw)
+{
+	unsigned long slot = vswap_slot(entry);
+	struct vswap_partition *p;
+	int err = -ENOENT;
+
+	rcu_read_lock();
+	p = vswap_partition_find(slot);
+	if (!p)
+		goto out;
+	VM_WARN_ON_ONCE(!(atomic_read(&p->ref[slot & VSWAP_PARTITION_MASK]) &
+			  VSWAP_REF_PIN));
+	/*
+	 * A live slot's word never becomes free while its pin is held, so a
+	 * cmpxchg suffices; its full barrier orders the writing of the new
+	 * backing's data before the switch, pairing with READ_ONCE() in
+	 * lookups.
+	 */
+	if (cmpxchg(&p->backend[slot & VSWAP_PARTITION_MASK], ow, nw) == ow) {
+		unsigned short id = READ_ONCE(p->memcg[slot &
+						       VSWAP_PARTITION_MASK]);
+
+		vswap_stat_move(id, vswap_word_type(ow), vswap_word_type(nw),
+				1);
+		err = 0;
+	} else {
+		unsigned long word = vswap_word_read(slot);
+
+		err = (word == VSWAP_WORD_FREE || word == VSWAP_WORD_DYING) ?
+		      -ENOENT : -EAGAIN;
+	}
+out:
+	rcu_read_unlock();
+	return err;
+}
+
 /**
  * vswap_backing_switch - install a new backing in place of the old one
  * @entry: the slot; the caller holds its pin
@@ -1584,38 +1622,8 @@ void vswap_backing_release(swp_entry_t entry, const struct vswap_backing *b)
 int vswap_backing_switch(swp_entry_t entry, const struct vswap_backing *old,
 			 const struct vswap_backing *new)
 {
-	unsigned long slot = vswap_slot(entry);
-	unsigned long ow = vswap_word_encode(old);
-	unsigned long nw = vswap_word_encode(new);
-	struct vswap_partition *p;
-	int err = -ENOENT;
-
-	rcu_read_lock();
-	p = vswap_partition_find(slot);
-	if (!p)
-		goto out;
-	VM_WARN_ON_ONCE(!(atomic_read(&p->ref[slot & VSWAP_PARTITION_MASK]) &
-			  VSWAP_REF_PIN));
-	/*
-	 * A live slot's word never becomes free while its pin is held, so a
-	 * cmpxchg suffices; its full barrier orders the writing of @new's
-	 * data before the switch, pairing with READ_ONCE() in lookups.
-	 */
-	if (cmpxchg(&p->backend[slot & VSWAP_PARTITION_MASK], ow, nw) == ow) {
-		unsigned short id = READ_ONCE(p->memcg[slot &
-						       VSWAP_PARTITION_MASK]);
-
-		vswap_stat_move(id, old->type, new->type, 1);
-		err = 0;
-	} else {
-		unsigned long word = vswap_word_read(slot);
-
-		err = (word == VSWAP_WORD_FREE || word == VSWAP_WORD_DYING) ?
-		      -ENOENT : -EAGAIN;
-	}
-out:
-	rcu_read_unlock();
-	return err;
+	return __vswap_backing_switch(entry, vswap_word_encode(old),
+				      vswap_word_encode(new));
 }
 
 static bool vswap_backing_equal(const struct vswap_backing *a,
@@ -1632,17 +1640,20 @@ static bool vswap_backing_equal(const struct vswap_backing *a,
 static int __vswap_backing_set(swp_entry_t entry, struct vswap_backing *old,
 			       const struct vswap_backing *new)
 {
+	unsigned long nw = vswap_word_encode(new);
+	unsigned long ow;
 	int err;
 
 	for (;;) {
-		if (vswap_backing_equal(old, new))
+		ow = vswap_word_encode(old);
+		if (ow == nw)
 			return 0;
 		if (new->type == VSWAP_PHYS) {
 			err = vswap_rmap_set(new->phys, vswap_slot(entry));
 			if (err)
 				return err;
 		}
-		err = vswap_backing_switch(entry, old, new);
+		err = __vswap_backing_switch(entry, ow, nw);
 		if (!err)
 			break;
 		if (new->type == VSWAP_PHYS)
@@ -1652,7 +1663,9 @@ static int __vswap_backing_set(swp_entry_t entry, struct vswap_backing *old,
 		if (!vswap_lookup(entry, old))
 			return -ENOENT;
 	}
-	vswap_backing_release(entry, old);
+	/* Nothing to release for a new slot's NONE, or a ZERO. */
+	if (old->type != VSWAP_NONE && old->type != VSWAP_ZERO)
+		vswap_backing_release(entry, old);
 	return 0;
 }
 
