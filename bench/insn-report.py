@@ -22,6 +22,8 @@ with the same initramfs and job, boot costs much the same on both sides.
 import bisect
 import sys
 
+from sides import parse_sides
+
 
 def load_map(path):
     syms = []  # (address, name), sorted
@@ -72,16 +74,7 @@ def average(paths):
 
 
 def diff(argv):
-    top = 25
-    if len(argv) > 1 and argv[0] == "-n":
-        top = int(argv[1])
-        argv = argv[2:]
-    if "--" not in argv:
-        sys.exit(__doc__)
-    cut = argv.index("--")
-    side_a, side_b = argv[:cut], argv[cut + 1:]
-    if not side_a or not side_b:
-        sys.exit(__doc__)
+    top, side_a, side_b = parse_sides(argv, __doc__)
     a, b = average(side_a), average(side_b)
     kern_a = sum(n for s, (n, _) in a.items() if s != "(user)")
     kern_b = sum(n for s, (n, _) in b.items() if s != "(user)")

@@ -17,6 +17,8 @@ comparable.
 import re
 import sys
 
+from sides import parse_sides
+
 IDLE = {"pv_native_safe_halt", "default_idle", "native_safe_halt"}
 LINE = re.compile(r"\s*[\d.]+%\s+(\d+)\s+\[k\]\s+(\S+)")
 
@@ -46,16 +48,7 @@ def average(paths):
 
 
 def main(argv):
-    top = 25
-    if len(argv) > 1 and argv[0] == "-n":
-        top = int(argv[1])
-        argv = argv[2:]
-    if "--" not in argv:
-        sys.exit(__doc__)
-    cut = argv.index("--")
-    side_a, side_b = argv[:cut], argv[cut + 1:]
-    if not side_a or not side_b:
-        sys.exit(__doc__)
+    top, side_a, side_b = parse_sides(argv, __doc__)
     a, b = average(side_a), average(side_b)
     busy_a = sum(n for s, n in a.items() if s not in IDLE)
     busy_b = sum(n for s, n in b.items() if s not in IDLE)
