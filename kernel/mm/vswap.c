@@ -92,8 +92,9 @@
  * It is only a hint: the authority is partition.state == VSWAP_P_CPU and
  * partition.cpu, changed under partition.lock together with a cmpxchg of the
  * per-CPU pointer, so a task that migrates in between does no harm.
- * vswap_pcpu_hints are the partitions a CPU looked up last, lookup hints;
- * see vswap_partition_find().
+ * vswap_pcpu_hints are the partitions a CPU looked up last, and
+ * vswap_rmap_hint the reverse-map cluster: lookup hints, see
+ * vswap_partition_find() and vswap_rmap_find().
  *
  * RCU: partitions and reverse-map clusters are freed with call_rcu().  A
  * reader inside rcu_read_lock() may dereference any partition it finds in
@@ -319,10 +320,11 @@ static inline unsigned int vswap_word_type(unsigned long word)
 
 /* Partitions */
 
-/* The hint of partition @id on this CPU. */
-static inline struct vswap_partition **vswap_hint(unsigned long id)
+/* The hint of partition @id among a CPU's hints @h. */
+static inline struct vswap_partition **vswap_hint(struct vswap_hints *h,
+						  unsigned long id)
 {
-	return &raw_cpu_ptr(&vswap_pcpu_hints)->p[id % VSWAP_NR_HINTS];
+	return &h->p[id % VSWAP_NR_HINTS];
 }
 
 /*
@@ -344,7 +346,8 @@ static inline struct vswap_partition **vswap_hint(unsigned long id)
 static inline struct vswap_partition *vswap_partition_find(unsigned long slot)
 {
 	unsigned long id = slot >> VSWAP_PARTITION_SHIFT;
-	struct vswap_partition **last = vswap_hint(id);
+	struct vswap_partition **last = vswap_hint(raw_cpu_ptr(&vswap_pcpu_hints),
+						   id);
 	struct vswap_partition *p = READ_ONCE(*last);
 
 	if (likely(p && p->id == id && !READ_ONCE(p->dead)))
@@ -466,8 +469,7 @@ static void __vswap_partition_kill(struct vswap_partition *p)
 	/* Pairs with smp_mb() in vswap_partition_find(). */
 	smp_mb();
 	for_each_possible_cpu(cpu)
-		cmpxchg(&per_cpu_ptr(&vswap_pcpu_hints, cpu)->p[p->id %
-							       VSWAP_NR_HINTS],
+		cmpxchg(vswap_hint(per_cpu_ptr(&vswap_pcpu_hints, cpu), p->id),
 			p, NULL);
 	atomic_long_dec(&vswap_nr_partitions);
 	call_rcu(&p->rcu, vswap_partition_free_rcu);
@@ -1663,9 +1665,7 @@ static int __vswap_backing_set(swp_entry_t entry, struct vswap_backing *old,
 		if (!vswap_lookup(entry, old))
 			return -ENOENT;
 	}
-	/* Nothing to release for a new slot's NONE, or a ZERO. */
-	if (old->type != VSWAP_NONE && old->type != VSWAP_ZERO)
-		vswap_backing_release(entry, old);
+	vswap_backing_release(entry, old);
 	return 0;
 }
 
