@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import platform
+import random
 import re
 import shutil
 import statistics
@@ -62,6 +63,42 @@ def med(s):
 
 def ratio(a, b):
     return a / b if a is not None and b else None
+
+
+# Resamples for ratio_interval(); the seed makes a report reproducible.
+BOOTSTRAP_ROUNDS = 10000
+BOOTSTRAP_SEED = 1
+
+
+def ratio_interval(num_values, den_values, level=0.95):
+    """Percentile bootstrap interval of median(num) / median(den).
+
+    Each kernel's repetitions are resampled on their own, with
+    replacement, BOOTSTRAP_ROUNDS times.  With 5 repetitions a side the
+    interval is coarse (a resampled median is one of the 5 values), but
+    it says what the min-max columns only hint at: whether a ratio's
+    distance from 1.00 is larger than what the host's noise alone makes.
+    Returns [low, high], or None without two values a side or with a zero
+    median."""
+    a = [v for v in num_values if isinstance(v, (int, float))]
+    b = [v for v in den_values if isinstance(v, (int, float))]
+    if len(a) < 2 or len(b) < 2:
+        return None
+    rng = random.Random(BOOTSTRAP_SEED)
+    rs = []
+    for _ in range(BOOTSTRAP_ROUNDS):
+        d = statistics.median(rng.choices(b, k=len(b)))
+        if not d:
+            return None
+        rs.append(statistics.median(rng.choices(a, k=len(a))) / d)
+    rs.sort()
+    tail = (1 - level) / 2
+    return [rs[int(tail * (len(rs) - 1))],
+            rs[int((1 - tail) * (len(rs) - 1))]]
+
+
+def column(rows, key):
+    return [r.get(key) for r in rows]
 
 
 # ---------------------------------------------------------------- metadata
@@ -141,20 +178,31 @@ def do_pageswap(runs):
             "zswpout", "zswpin", "zswpwb", "swpout_zero", "disk_rio",
             "disk_wio", "pgmajfault", "swap_ra", "irq_loc", "irq_res",
             "irq_cal", "irq_tlb", "ctxt")
-    ks = {k: metric_stats(rows, keys) for k, rows in by_kernel(runs).items()}
+    rows = by_kernel(runs)
+    ks = {k: metric_stats(rows[k], keys) for k in rows}
     r = ratio(med(ks["vswap"]["ops_per_s"]), med(ks["vanilla"]["ops_per_s"]))
-    return ks, {"ops_per_s_vswap_over_vanilla": r}, r
+    ci = ratio_interval(column(rows["vswap"], "ops_per_s"),
+                        column(rows["vanilla"], "ops_per_s"))
+    return ks, {"ops_per_s_vswap_over_vanilla": r,
+                "ops_per_s_vswap_over_vanilla_ci95": ci}, r
 
 
 def do_fill(runs):
     keys = ("mbps", "write_mbps", "read_mbps", "free_s", "elapsed", "usr",
             "sys", "pswpout", "pswpin", "zswpout", "zswpin", "zswpwb",
             "memory_peak", "bad_pages")
-    ks = {k: metric_stats(rows, keys) for k, rows in by_kernel(runs).items()}
+    rows = by_kernel(runs)
+    ks = {k: metric_stats(rows[k], keys) for k in rows}
     r = ratio(med(ks["vswap"]["mbps"]), med(ks["vanilla"]["mbps"]))
     fr = ratio(med(ks["vanilla"]["free_s"]), med(ks["vswap"]["free_s"]))
+    ci = ratio_interval(column(rows["vswap"], "mbps"),
+                        column(rows["vanilla"], "mbps"))
+    fci = ratio_interval(column(rows["vanilla"], "free_s"),
+                         column(rows["vswap"], "free_s"))
     return ks, {"mbps_vswap_over_vanilla": r,
-                "free_s_vanilla_over_vswap": fr}, r
+                "mbps_vswap_over_vanilla_ci95": ci,
+                "free_s_vanilla_over_vswap": fr,
+                "free_s_vanilla_over_vswap_ci95": fci}, r
 
 
 def do_swapoff(runs):
@@ -176,8 +224,14 @@ def do_swapoff(runs):
                       "vanilla_over_vswap": ratio(med(van["swapoff_s"]),
                                                   med(vsw["swapoff_s"]))})
     head = curve[-1]["vanilla_over_vswap"] if curve else None
+    ci = None
+    if sizes:
+        at = {k: column([r for r in rows if r.get("mapped_mib") == sizes[-1]],
+                        "swapoff_s") for k, rows in by_kernel(runs).items()}
+        ci = ratio_interval(at["vanilla"], at["vswap"])
     return ks, {"curve": curve, "largest_mapped_mib": sizes[-1] if sizes
-                else None, "vanilla_over_vswap_at_largest": head}, head
+                else None, "vanilla_over_vswap_at_largest": head,
+                "vanilla_over_vswap_at_largest_ci95": ci}, head
 
 
 DESC = "vswap_desc_bytes"
@@ -301,17 +355,23 @@ def fmt(v, spec=".3f"):
     return "n/a" if v is None else format(v, spec)
 
 
+def ci_text(ci):
+    return f" (95% {fmt(ci[0])}-{fmt(ci[1])})" if ci else ""
+
+
 def headline_text(d):
     s, f = d["stats"], d["figures"]
     sc = d["scenario"]
     if sc == "pageswap":
         return (f"ops/s vanilla {fmt(med(s['vanilla']['ops_per_s']), '.0f')}, "
                 f"vswap {fmt(med(s['vswap']['ops_per_s']), '.0f')}, "
-                f"vswap/vanilla {fmt(f['ops_per_s_vswap_over_vanilla'])}")
+                f"vswap/vanilla {fmt(f['ops_per_s_vswap_over_vanilla'])}"
+                f"{ci_text(f.get('ops_per_s_vswap_over_vanilla_ci95'))}")
     if sc == "fill":
         return (f"MB/s vanilla {fmt(med(s['vanilla']['mbps']), '.1f')}, "
                 f"vswap {fmt(med(s['vswap']['mbps']), '.1f')}, "
-                f"vswap/vanilla {fmt(f['mbps_vswap_over_vanilla'])}; "
+                f"vswap/vanilla {fmt(f['mbps_vswap_over_vanilla'])}"
+                f"{ci_text(f.get('mbps_vswap_over_vanilla_ci95'))}; "
                 f"free vanilla/vswap {fmt(f['free_s_vanilla_over_vswap'])}")
     if sc == "swapoff":
         return "; ".join(f"{c['mapped_mib']}M: {fmt(c['vanilla_s'])}s/"
@@ -369,9 +429,55 @@ def load(results):
         if os.path.exists(p):
             with open(p) as f:
                 d = json.load(f)
-            if "stats" in d:        # not the format of an older bench/run
-                docs[name] = d
+            if "stats" not in d:    # not the format of an older bench/run
+                continue
+            # Figures this bench/run adds since the file was written (the
+            # intervals) come from the repetitions the file holds.
+            if d.get("scenario") in HANDLERS and d.get("runs"):
+                _, figures, _ = HANDLERS[d["scenario"]](d["runs"])
+                for k, v in figures.items():
+                    d["figures"].setdefault(k, v)
+            docs[name] = d
     return docs
+
+
+# Headline keys with a target, and the figure holding each one's interval.
+TARGETS = {
+    "pageswap_ratio_zswap": (1.0, "pageswap-zswap",
+                             "ops_per_s_vswap_over_vanilla_ci95"),
+    "pageswap_ratio_disk": (1.0, "pageswap-disk",
+                            "ops_per_s_vswap_over_vanilla_ci95"),
+    "pageswap_ratio_mixed": (1.0, "pageswap-mixed",
+                             "ops_per_s_vswap_over_vanilla_ci95"),
+    "fill_ratio": (1.0, "fill", "mbps_vswap_over_vanilla_ci95"),
+    "swapoff_ratio_max": (5.0, "swapoff",
+                          "vanilla_over_vswap_at_largest_ci95"),
+}
+
+
+def intervals(docs):
+    """The 95% bootstrap interval of each headline ratio that has one."""
+    out = {}
+    for key, (_, name, fig) in TARGETS.items():
+        if name in docs and docs[name]["figures"].get(fig):
+            out[key] = docs[name]["figures"][fig]
+    out["fill_free_ratio"] = (docs["fill"]["figures"].get(
+        "free_s_vanilla_over_vswap_ci95") if "fill" in docs else None)
+    return {k: v for k, v in out.items() if v}
+
+
+def verdict(value, target, ci):
+    """Met or missed, and whether the host's noise could have decided it:
+    the interval of a ratio whose median misses may still reach the
+    target, and the other way round."""
+    if value is None:
+        return "not measured"
+    met = value >= target
+    if not ci:
+        return "met" if met else "missed"
+    if met:
+        return "met" if ci[0] >= target else "met, within noise"
+    return "missed" if ci[1] < target else "missed, within noise"
 
 
 def summary_keys(docs):
@@ -568,8 +674,23 @@ def summary_md(docs, keys, made):
     any_doc = next(iter(docs.values()), None)
     if any_doc:
         out += [f"Host CPU: {any_doc['host_cpu']}.", ""]
-    out += ["## Headline figures", "", "| key | value |", "|---|---|"]
-    out += [f"| {k} | {fmt(v)} |" for k, v in keys.items()]
+    ivs = intervals(docs)
+    out += ["## Headline figures", "",
+            "The interval is a 95% percentile bootstrap of the ratio of "
+            "medians (each kernel's repetitions resampled on their own); "
+            "\"within noise\" means it reaches across the target, so the "
+            "repetitions cannot tell met from missed.", "",
+            "| key | value | 95% interval | target | verdict |",
+            "|---|---|---|---|---|"]
+    for k, v in keys.items():
+        iv = ivs.get(k)
+        cell = f"{fmt(iv[0])}-{fmt(iv[1])}" if iv else ""
+        if k in TARGETS:
+            t = TARGETS[k][0]
+            out.append(f"| {k} | {fmt(v)} | {cell} | >= {t:.2f} | "
+                       f"{verdict(v, t, iv)} |")
+        else:
+            out.append(f"| {k} | {fmt(v)} | {cell} | | |")
     out += [""]
 
     pw = [n for n in PAGESWAP_FILES
@@ -592,7 +713,8 @@ def summary_md(docs, keys, made):
                            f"{fmt(med(s['pswpout']), '.0f')} |")
             out.append(f"| {d['params'].get('backend')} | **vswap/vanilla** |"
                        f" **{fmt(d['figures']['ops_per_s_vswap_over_vanilla'])}"
-                       f"** | | | | | | | |")
+                       f"**{ci_text(d['figures'].get('ops_per_s_vswap_over_vanilla_ci95'))}"
+                       f" | | | | | | | |")
         out += [""] + [md_runinfo(docs[n]) for n in pw]
         if "pageswap.png" in made:
             out += ["![pageswap](pageswap.png)", ""]
@@ -611,8 +733,11 @@ def summary_md(docs, keys, made):
                        f"{stat_cells(s['free_s'], '.3f')} |")
         f = d["figures"]
         out += [f"| **vswap/vanilla** | **{fmt(f['mbps_vswap_over_vanilla'])}"
-                f"** | | | | | vanilla/vswap **"
-                f"{fmt(f['free_s_vanilla_over_vswap'])}** | | |", "",
+                f"**{ci_text(f.get('mbps_vswap_over_vanilla_ci95'))}"
+                f" | | | | | vanilla/vswap **"
+                f"{fmt(f['free_s_vanilla_over_vswap'])}**"
+                f"{ci_text(f.get('free_s_vanilla_over_vswap_ci95'))} | | |",
+                "",
                 md_runinfo(d)]
         if "fill.png" in made:
             out += ["![fill](fill.png)", ""]
@@ -716,6 +841,7 @@ def cmd_summary(a):
     keys = summary_keys(docs)
     made = plots(docs, a.results)
     summary = dict(keys)
+    summary["intervals_ci95"] = intervals(docs)
     summary["scenarios"] = {n: {"commit": d["commit"], "date": d["date"],
                                 "repetitions": d["repetitions"]}
                             for n, d in docs.items()}
@@ -724,8 +850,11 @@ def cmd_summary(a):
         f.write("\n")
     with open(os.path.join(a.results, "summary.md"), "w") as f:
         f.write(summary_md(docs, keys, made))
+    ivs = summary["intervals_ci95"]
     for k, v in keys.items():
-        print(f"  {k:40s} {fmt(v)}")
+        iv = ivs.get(k)
+        print(f"  {k:40s} {fmt(v)}" +
+              (f"  (95% {fmt(iv[0])}-{fmt(iv[1])})" if iv else ""))
     return 0
 
 
