@@ -266,13 +266,36 @@ void vswap_zswap_release(swp_entry_t entry, void *obj)
 	mzswap_free(obj);
 }
 
+long model_memcg_slots[MODEL_MEMCGS][VSWAP_NR_TYPES];
+long model_account_calls;
+
+void model_account_reset(void)
+{
+	memset(model_memcg_slots, 0, sizeof(model_memcg_slots));
+	__atomic_store_n(&model_account_calls, 0, __ATOMIC_SEQ_CST);
+}
+
+static void model_memcg_add(unsigned short memcg_id, enum vswap_type type,
+			    long nr)
+{
+	/* As the kernel's glue: slots backed by nothing are not counted. */
+	if (memcg_id < MODEL_MEMCGS && type < VSWAP_NR_TYPES &&
+	    type != VSWAP_NONE)
+		__atomic_add_fetch(&model_memcg_slots[memcg_id][type], nr,
+				   __ATOMIC_RELAXED);
+}
+
 /*
- * The model keeps no per-memcg statistics and has no swap cache or memcg
- * charge to drop when a slot is freed.
+ * Per-memcg slot counts by backing, kept as the kernel's memory.stat
+ * items are, so that tests can check what the core reports.  The model
+ * has no swap cache or memcg charge to drop when a slot is freed.
  */
 void vswap_account(unsigned short memcg_id, enum vswap_type from,
 		   enum vswap_type to, long nr)
 {
+	__atomic_add_fetch(&model_account_calls, 1, __ATOMIC_RELAXED);
+	model_memcg_add(memcg_id, from, -nr);
+	model_memcg_add(memcg_id, to, nr);
 }
 
 void vswap_slots_uncharge(unsigned short memcg_id, unsigned int nr)

@@ -52,4 +52,13 @@ long mfar_objs(void);
 
 long model_backend_objs(void);
 
+/*
+ * What the core told vswap_account(): slots per memcg id (below
+ * MODEL_MEMCGS) and backing, VSWAP_NONE not counted, and the calls.
+ */
+#define MODEL_MEMCGS	64
+extern long model_memcg_slots[MODEL_MEMCGS][VSWAP_NR_TYPES];
+extern long model_account_calls;
+void model_account_reset(void);
+
 #endif /* _MODEL_BACKENDS_H */

@@ -211,6 +211,20 @@ static atomic_long_t vswap_nr_partitions;
 static atomic_long_t vswap_nr_rmap_clusters;
 
 /*
+ * Whether vswap_account() is told of slots of @memcg_id going from @from
+ * to @to: always of a backend transition; of slots allocated, freed or
+ * recharged only when they have a memcg and a backing (its contract).
+ */
+static inline bool vswap_account_news(unsigned short memcg_id,
+				      enum vswap_type from,
+				      enum vswap_type to)
+{
+	if (from < VSWAP_NR_TYPES && to < VSWAP_NR_TYPES)
+		return true;
+	return memcg_id && from != VSWAP_NONE && to != VSWAP_NONE;
+}
+
+/*
  * @n slots of @memcg_id go from backing @from to @to; either may be
  * VSWAP_NR_TYPES: allocated, or freed (see vswap_account()).
  */
@@ -224,8 +238,7 @@ static inline void vswap_stat_move(unsigned short memcg_id,
 		atomic_long_sub(n, &st->nr[from]);
 	if (to < VSWAP_NR_TYPES)
 		atomic_long_add(n, &st->nr[to]);
-	/* Without a memcg only a backend transition is news. */
-	if (memcg_id || (from < VSWAP_NR_TYPES && to < VSWAP_NR_TYPES))
+	if (vswap_account_news(memcg_id, from, to))
 		vswap_account(memcg_id, from, to, n);
 }
 
@@ -783,7 +796,7 @@ static void vswap_slots_free(struct vswap_partition *p, const u64 *entry,
 			if (vswap_batch_memcg(entry[i + run]) != memcg ||
 			    vswap_batch_type(entry[i + run]) != type)
 				break;
-		if (memcg)
+		if (vswap_account_news(memcg, type, VSWAP_NR_TYPES))
 			vswap_account(memcg, type, VSWAP_NR_TYPES, run);
 		vswap_slots_uncharge(memcg, run);
 	}
@@ -1730,6 +1743,7 @@ unsigned short vswap_memcg_xchg(swp_entry_t entry, unsigned short memcg_id,
 	unsigned long slot = vswap_slot(entry);
 	struct vswap_partition *p = NULL;
 	unsigned short old, first = 0;
+	enum vswap_type type;
 	unsigned int i, idx;
 	unsigned long word;
 
@@ -1747,12 +1761,11 @@ unsigned short vswap_memcg_xchg(swp_entry_t entry, unsigned short memcg_id,
 		if (word == VSWAP_WORD_FREE || word == VSWAP_WORD_DYING ||
 		    old == memcg_id)
 			continue;
-		if (old)
-			vswap_account(old, vswap_word_type(word),
-				      VSWAP_NR_TYPES, 1);
-		if (memcg_id)
-			vswap_account(memcg_id, VSWAP_NR_TYPES,
-				      vswap_word_type(word), 1);
+		type = vswap_word_type(word);
+		if (vswap_account_news(old, type, VSWAP_NR_TYPES))
+			vswap_account(old, type, VSWAP_NR_TYPES, 1);
+		if (vswap_account_news(memcg_id, VSWAP_NR_TYPES, type))
+			vswap_account(memcg_id, VSWAP_NR_TYPES, type, 1);
 	}
 	rcu_read_unlock();
 	return first;

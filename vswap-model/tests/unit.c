@@ -689,6 +689,53 @@ static bool test_backing_set(void)
 }
 
 /*
+ * What vswap_account() hears: every backend transition, and the coming,
+ * going and recharging of slots that have a memcg and a backing; nothing
+ * for slots backed by nothing, which are not counted per memcg.
+ */
+static bool test_account_reports(void)
+{
+	struct vswap_backing zero = { .type = VSWAP_ZERO };
+	swp_entry_t e;
+	long calls;
+
+	ASSERT(instance_up());
+	model_account_reset();
+	ASSERT_EQ(vswap_alloc(7, 0, &e), 0);
+	ASSERT_EQ(vswap_memcg_xchg(e, 9, 1), 7);
+	ASSERT_EQ(model_account_calls, 0);
+	ASSERT_EQ(vswap_backing_set(e, &zero), 0);
+	ASSERT_EQ(model_account_calls, 1);
+	ASSERT_EQ(model_memcg_slots[9][VSWAP_ZERO], 1);
+	ASSERT_EQ(vswap_memcg_xchg(e, 11, 1), 9);
+	ASSERT_EQ(model_account_calls, 3);
+	ASSERT_EQ(model_memcg_slots[9][VSWAP_ZERO], 0);
+	ASSERT_EQ(model_memcg_slots[11][VSWAP_ZERO], 1);
+	/* The free is reported when its batch is finished. */
+	vswap_cache_unpin(e, 1);
+	vswap_drain_frees();
+	ASSERT_EQ(model_account_calls, 4);
+	ASSERT_EQ(model_memcg_slots[11][VSWAP_ZERO], 0);
+
+	/* Backed by nothing from allocation to free: not a word. */
+	ASSERT_EQ(vswap_alloc(7, 0, &e), 0);
+	ASSERT_EQ(vswap_memcg_xchg(e, 0, 1), 7);
+	ASSERT_EQ(vswap_memcg_xchg(e, 9, 1), 0);
+	vswap_cache_unpin(e, 1);
+	vswap_drain_frees();
+	ASSERT_EQ(model_account_calls, 4);
+
+	/* No memcg: the backend transition alone. */
+	calls = model_account_calls;
+	ASSERT_EQ(vswap_alloc(0, 0, &e), 0);
+	ASSERT_EQ(vswap_backing_set(e, &zero), 0);
+	vswap_cache_unpin(e, 1);
+	vswap_drain_frees();
+	ASSERT_EQ(model_account_calls, calls + 1);
+	return instance_down();
+}
+
+/*
  * vswap_backing_replace() switches from the backing its caller looked up;
  * when that is stale (the slot moved since), it switches from, and
  * releases, the backing the slot really has.
@@ -1047,6 +1094,7 @@ static const struct model_test tests[] = {
 	TEST(test_orders),
 	TEST(test_backing_set),
 	TEST(test_backing_replace),
+	TEST(test_account_reports),
 	TEST(test_partition_lifecycle),
 	TEST(test_virtual_space_exhausted),
 	TEST(test_partition_regions),

@@ -171,10 +171,12 @@ long vswap_phys_used(int type);
  * in one call so that a transition costs one memcg lookup.  Either end may
  * be %VSWAP_NR_TYPES, "no slot": the slots were allocated (@from), or
  * freed or recharged to another memcg (@to); only a change with both ends
- * real is a backend transition, and only such a change is reported for
- * @memcg_id 0 (no memcg: a slot is allocated with none and gets its owner
- * from swap_cgroup_record()).  When slots are freed, after their
- * backings were released and just before they become free,
+ * real is a backend transition.  Every backend transition is reported;
+ * any other change only for slots with a memcg (a slot is allocated with
+ * none and gets its owner from swap_cgroup_record()) and a backing: slots
+ * in %VSWAP_NONE are not counted per memcg (their data is in a swap
+ * cache folio, which the memcg counts as memory).  When slots are freed,
+ * after their backings were released and just before they become free,
  * vswap_slots_uncharge() runs for @nr of them charged to @memcg_id, and
  * vswap_slots_freed() for @nr consecutive ones from @entry on.
  */
