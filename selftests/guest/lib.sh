@@ -108,6 +108,35 @@ cgstat() {
 		"$1/memory.stat"
 }
 
+# cg_parent NAME: create /sys/fs/cgroup/NAME (path in CG_PARENT) with the
+# memory controller enabled for its children, removed at exit; for
+# swap_verify -g NAME
+cg_parent() {
+	CG_PARENT=/sys/fs/cgroup/$1
+	grep -qw memory /sys/fs/cgroup/cgroup.subtree_control ||
+		echo +memory >/sys/fs/cgroup/cgroup.subtree_control ||
+		fail "cannot enable the memory controller in the root cgroup"
+	mkdir -p "$CG_PARENT" || fail "mkdir $CG_PARENT"
+	at_exit "rmdir $CG_PARENT/* $CG_PARENT 2>/dev/null"
+	echo +memory >"$CG_PARENT/cgroup.subtree_control" ||
+		fail "cannot enable the memory controller in $CG_PARENT"
+}
+
+# expect_cg_freed CGROUP KEY: with vswap, once the tasks of CGROUP's
+# children have exited, its memory.stat KEY (a vswap_* count, in bytes) is
+# back at zero, but for slots still waiting in the CPUs' free batches (at
+# most 32 per CPU)
+expect_cg_freed() {
+	local left slack
+	has_vswap || return 0
+	left=$(cgstat "$1" "$2")
+	slack=$((32 * $(grep -c ^processor /proc/cpuinfo) * 4096))
+	echo "after exit: $2 of $1 is $left bytes (free batches hold at most" \
+		"$slack)"
+	[ "$left" -ge 0 ] && [ "$left" -le "$slack" ] ||
+		fail "$2 of $1 is $left bytes after its tasks exited"
+}
+
 # The vswap gauges are the vswap_* lines of /proc/vmstat other than the
 # vswap_to_* events and vswap_desc_bytes: live virtual slots by where their
 # data is (none, zero, zswap, phys, folio, and any backend added later)

@@ -2,18 +2,22 @@
 # SPDX-License-Identifier: GPL-2.0
 # Zero-filled pages: they come back as zeroes and take neither a disk write
 # nor a zswap object.  With vswap they are also counted in vswap_zero while
-# they are out, and take no device slot at all (SwapFree does not move).
+# they are out, and take no device slot at all (SwapFree does not move);
+# once swap_verify has exited and its cgroup is gone, the count its parent
+# shows for it is back at zero, but for the slots still waiting in the
+# CPUs' free batches (at most 32 per CPU).
 . /lib/vtest.sh
 need_disks 1
 swap_on_disks 1
 zswap on
+cg_parent swap-zero
 p=$(vmstat pswpout)
 z=$(vmstat zswpout)
 zero=$(vmstat swpout_zero)
 tz=$(vmstat vswap_to_zero)
 free=$(meminfo SwapFree)
 has_vswap && echo "before: $(vswap_gauges)"
-sv_start -m zero -s 64
+sv_start -m zero -s 64 -g swap-zero
 sv_wait
 echo "swap_verify: $SV_OUT pages only in swap, $(vmswap_pages "$SV_PID")" \
 	"swap entries (VmSwap)"
@@ -38,3 +42,4 @@ sv_end || fail "data verification"
 expect_grew swpout_zero "$zero"
 expect_same pswpout "$p"
 expect_same zswpout "$z"
+expect_cg_freed "$CG_PARENT" vswap_zero
