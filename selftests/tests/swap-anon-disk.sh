@@ -3,7 +3,7 @@
 # Anonymous pages to disk with zswap off: every byte comes back, pages were
 # written to the device, and zswap stayed out of it.  With vswap, the
 # device-backed count (vswap_phys) of swap_verify's cgroup is back at zero
-# once it has exited, but for the free batches.
+# once it has exited.
 . /lib/vtest.sh
 need_disks 1
 swap_on_disks 1

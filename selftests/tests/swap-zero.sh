@@ -4,8 +4,7 @@
 # nor a zswap object.  With vswap they are also counted in vswap_zero while
 # they are out, and take no device slot at all (SwapFree does not move);
 # once swap_verify has exited and its cgroup is gone, the count its parent
-# shows for it is back at zero, but for the slots still waiting in the
-# CPUs' free batches (at most 32 per CPU).
+# shows for it is back at zero.
 . /lib/vtest.sh
 need_disks 1
 swap_on_disks 1
