@@ -34,18 +34,13 @@ used() { awk -v d="$1" '$1 == d { print $4 }' /proc/swaps; }
 # before a workload started, give or take that much.
 slack=$(( 2 * 64 * 4 * $(grep -c ^processor /proc/cpuinfo) ))
 
-# mkparent NAME: a cgroup whose children get the memory controller
-mkparent() {
-	mkdir -p "$cgr/$1"
-	echo +memory >"$cgr/$1/cgroup.subtree_control" || fail "+memory in $1"
-}
 # expect_file FILE WANT
 expect_file() {
 	[ "$(cat "$1")" = "$2" ] || fail "$1 reads '$(cat "$1")', want '$2'"
 }
 
 # --- defaults and the table of malformed writes
-mkparent X
+cg_parent X
 f=$cgr/X/memory.swap.backends
 expect_file "$f" all
 expect_file "$cgr/X/memory.swap.backends.effective" "zswap $a $b"
@@ -72,8 +67,8 @@ r=$(vtest_write "$f" all) || fail "writing all: $r"
 expect_file "$f" all
 
 # --- siblings bound to different disks (zswap not allowed to either)
-mkparent A
-mkparent B
+cg_parent A
+cg_parent B
 echo "$a" >"$cgr/A/memory.swap.backends"
 echo "$b" >"$cgr/B/memory.swap.backends"
 expect_file "$cgr/A/memory.swap.backends.effective" "$a"
@@ -100,7 +95,7 @@ confined A "$a" "$b"
 confined B "$b" "$a"
 
 # --- hierarchy: a parent's setting narrows its child's
-mkparent P
+cg_parent P
 echo "$b" >"$cgr/P/memory.swap.backends"
 mkdir -p "$cgr/P/C"
 echo "zswap $a $b" >"$cgr/P/C/memory.swap.backends"
@@ -149,7 +144,7 @@ expect_file "$cgr/X/memory.swap.backends.effective" "$b"
 echo "swapoff/swapon of $b: X's effective set followed"
 
 # --- nothing allowed: no swap, the OOM killer ends it, no livelock
-mkparent N
+cg_parent N
 echo none >"$cgr/N/memory.swap.backends"
 z=$(vmstat zswpout)
 p=$(vmstat pswpout)

@@ -50,8 +50,7 @@ if has_vswap; then
 	settle "before" || fail "the tests before left $(vswap_live) live virtual slots"
 fi
 
-mkdir "$cg" || fail "mkdir $cg"
-echo +memory >"$cg/cgroup.subtree_control" || fail "no memory controller in $cg"
+cg_parent swap-leak
 swap_on_disks
 zswap on
 sv() { swap_verify -g swap-leak -s 32 "$@" || fail "swap_verify $*"; }
