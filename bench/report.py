@@ -170,7 +170,7 @@ def failed(runs):
 
 
 def metric_stats(rows, keys):
-    return {key: stats([r.get(key) for r in rows]) for key in keys}
+    return {key: stats(column(rows, key)) for key in keys}
 
 
 def do_pageswap(runs):
