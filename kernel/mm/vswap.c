@@ -451,6 +451,7 @@ static struct vswap_partition *vswap_partition_new(int cpu)
 	INIT_LIST_HEAD(&p->list);
 	p->state = VSWAP_P_NEW;
 	p->cpu = -1;
+	p->free_groups = (u32)GENMASK(VSWAP_NR_GROUPS - 1, 0);
 	/*
 	 * xa_alloc() publishes @p with release semantics: a lookup that finds
 	 * it sees the zeroed (free) arrays.
@@ -545,33 +546,69 @@ static void __vswap_slot_init(struct vswap_partition *p, unsigned int i,
 }
 
 /*
+ * A free slot of @p for a single-slot allocation, from @start on, or -1.
+ * Skips the groups that @p->free_groups says are in use, and clears the
+ * bit of each group it finds all in use; the next free of one of its
+ * slots sets it again.  The group of @start is scanned from @start first
+ * and, when the scan comes round to it again, whole.
+ */
+static int __vswap_partition_find_free(struct vswap_partition *p,
+				       unsigned int start)
+{
+	unsigned int n, g, i, first, end;
+
+	for (n = 0; n <= VSWAP_NR_GROUPS; n++) {
+		g = ((start >> VSWAP_GROUP_SHIFT) + n) % VSWAP_NR_GROUPS;
+		if (!(p->free_groups & BIT(g)))
+			continue;
+		first = n ? g << VSWAP_GROUP_SHIFT : start;
+		end = (g + 1) << VSWAP_GROUP_SHIFT;
+		/* Live words change by cmpxchg without the lock. */
+		for (i = first; i < end; i++)
+			if (READ_ONCE(p->backend[i]) == VSWAP_WORD_FREE)
+				return i;
+		if (first == g << VSWAP_GROUP_SHIFT)
+			p->free_groups &= ~BIT(g);
+	}
+	return -1;
+}
+
+/*
  * Take @nr naturally aligned free slots from @p.  Returns the index of the
- * first, or -ENOSPC.
+ * first, or -ENOSPC.  The scan goes on from where the last one stopped.
  */
 static int __vswap_partition_take(struct vswap_partition *p, unsigned int nr,
 				  unsigned short memcg_id)
 {
-	unsigned int i, j, start, n;
+	unsigned int j, start, n;
+	int i;
 
 	lockdep_assert_held(&p->lock);
 	if (p->nr_used + nr > VSWAP_PARTITION_SLOTS)
 		return -ENOSPC;
 	start = ALIGN(p->next, nr) & VSWAP_PARTITION_MASK;
+	if (nr == 1) {
+		i = __vswap_partition_find_free(p, start);
+		if (i < 0)
+			return -ENOSPC;
+		goto take;
+	}
 	for (n = 0; n < VSWAP_PARTITION_SLOTS; n += nr) {
 		i = (start + n) & VSWAP_PARTITION_MASK;
 		/* Live words change by cmpxchg without the lock. */
 		for (j = 0; j < nr; j++)
 			if (READ_ONCE(p->backend[i + j]) != VSWAP_WORD_FREE)
 				break;
-		if (j < nr)
-			continue;
-		for (j = 0; j < nr; j++)
-			__vswap_slot_init(p, i + j, memcg_id);
-		p->nr_used += nr;
-		p->next = (i + nr) & VSWAP_PARTITION_MASK;
-		return i;
+		if (j == nr)
+			goto take;
 	}
 	return -ENOSPC;
+take:
+	for (j = 0; j < nr; j++)
+		__vswap_slot_init(p, i + j, memcg_id);
+	p->nr_used += nr;
+	p->next = (i + nr) & VSWAP_PARTITION_MASK;
+	return i;
 }
 
 /*
@@ -814,9 +851,13 @@ static void vswap_slots_free(struct vswap_partition *p, const u64 *entry,
 	}
 
 	spin_lock(&p->lock);
-	for (i = 0; i < n; i++)
-		WRITE_ONCE(p->backend[vswap_batch_slot(entry[i]) &
-				      VSWAP_PARTITION_MASK], VSWAP_WORD_FREE);
+	for (i = 0; i < n; i++) {
+		unsigned int idx = vswap_batch_slot(entry[i]) &
+				   VSWAP_PARTITION_MASK;
+
+		WRITE_ONCE(p->backend[idx], VSWAP_WORD_FREE);
+		p->free_groups |= BIT(idx >> VSWAP_GROUP_SHIFT);
+	}
 	p->nr_used -= n;
 	if (p->state == VSWAP_P_FULL) {
 		__vswap_partition_release(p);
@@ -2217,6 +2258,8 @@ int vswap_init(void)
 {
 	int cpu, i;
 
+	/* vswap_partition.free_groups has a bit per group. */
+	BUILD_BUG_ON(VSWAP_NR_GROUPS > 32);
 	/*
 	 * Each CPU allocates from a partition of its own: no two partition
 	 * headers, written at every allocation and free, share a cache line.

@@ -17,6 +17,16 @@
 #define VSWAP_PARTITION_MASK	(VSWAP_PARTITION_SLOTS - 1)
 
 /*
+ * The allocator's summary of a partition: one bit per group of 16 slots,
+ * set while a slot of the group may be free, so that a scan for a free
+ * slot skips the groups that have none (see __vswap_partition_take()).
+ */
+#define VSWAP_GROUP_SHIFT	4
+#define VSWAP_GROUP_SLOTS	BIT(VSWAP_GROUP_SHIFT)
+#define VSWAP_GROUP_MASK	(VSWAP_GROUP_SLOTS - 1)
+#define VSWAP_NR_GROUPS		(VSWAP_PARTITION_SLOTS >> VSWAP_GROUP_SHIFT)
+
+/*
  * Each CPU takes new partitions from a region of the partition ids of its
  * own (the ids below vswap_partition_limit split evenly over the possible
  * CPUs), so that the slots of different CPUs stay apart in what the kernel
@@ -79,8 +89,8 @@ enum vswap_partition_state {
 
 /**
  * struct vswap_partition - 512 virtual slots and their descriptors
- * @lock: protects @state, @cpu, @nr_used, @next, and the transitions of
- *	backend words from and to %VSWAP_WORD_FREE
+ * @lock: protects @state, @cpu, @nr_used, @next, @free_groups, and the
+ *	transitions of backend words from and to %VSWAP_WORD_FREE
  * @state: enum vswap_partition_state
  * @nr_used: slots not free
  * @next: where the next allocation scan starts
@@ -88,6 +98,9 @@ enum vswap_partition_state {
  *	vswap_partition_find()
  * @cpu: the CPU whose current partition this is, when %VSWAP_P_CPU
  * @id: index in vswap_partitions; first slot is @id << VSWAP_PARTITION_SHIFT
+ * @free_groups: bit g set if slots g * %VSWAP_GROUP_SLOTS on may have a free
+ *	one; always set while one of them is free, cleared only by a scan that
+ *	found the whole group in use
  * @list: on its home CPU's vswap_partial list when %VSWAP_P_PARTIAL
  * @backend: backend word per slot
  * @ref: swap count and swap-cache pin per slot
@@ -102,6 +115,7 @@ struct vswap_partition {
 	bool dead;
 	int cpu;
 	u32 id;
+	u32 free_groups;
 	struct list_head list;
 	unsigned long *backend;
 	atomic_t *ref;

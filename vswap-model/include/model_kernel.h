@@ -53,6 +53,8 @@ typedef unsigned int gfp_t;
 
 #define BITS_PER_LONG	64
 #define BIT(n)		(1UL << (n))
+#define GENMASK(h, l)	((~0UL << (l)) & (~0UL >> (BITS_PER_LONG - 1 - (h))))
+#define BUILD_BUG_ON(cond)	_Static_assert(!(cond), #cond)
 #define PAGE_SHIFT	12
 #define PAGE_SIZE	(1UL << PAGE_SHIFT)
 #define MAX_ERRNO	4095

@@ -771,6 +771,63 @@ static bool test_backing_replace(void)
 	return instance_down();
 }
 
+/*
+ * The allocator skips the groups of slots that a scan found in use and
+ * takes them up again once one of their slots is freed.
+ */
+static bool test_free_groups(void)
+{
+	static swp_entry_t e[VSWAP_PARTITION_SLOTS];
+	unsigned long base;
+	struct vswap_partition *p;
+	swp_entry_t got, other;
+	unsigned int i;
+
+	ASSERT(instance_up());
+	for (i = 0; i < VSWAP_PARTITION_SLOTS; i++)
+		ASSERT_EQ(vswap_alloc(0, 0, &e[i]), 0);
+	base = swp_offset(e[0]);
+	ASSERT_EQ(base % VSWAP_PARTITION_SLOTS, 0);
+	for (i = 0; i < VSWAP_PARTITION_SLOTS; i++)
+		ASSERT_EQ(swp_offset(e[i]), base + i);
+	p = vswap_partition_find(base);
+	ASSERT(p && p->nr_used == VSWAP_PARTITION_SLOTS);
+	ASSERT_EQ(p->free_groups, (u32)GENMASK(VSWAP_NR_GROUPS - 1, 0));
+
+	/* One slot free in group 2 and one in group 18. */
+	vswap_cache_unpin(e[37], 1);
+	vswap_cache_unpin(e[300], 1);
+	ASSERT_EQ(vswap_drain_frees(), 2);
+	ASSERT_EQ(p->nr_used, VSWAP_PARTITION_SLOTS - 2);
+
+	/* The scan from slot 0 finds groups 0 and 1 full and forgets them. */
+	ASSERT_EQ(vswap_alloc(0, 0, &got), 0);
+	ASSERT_EQ(swp_offset(got), base + 37);
+	ASSERT_EQ(p->free_groups & 7, 4);
+	/* Group 2 from slot 38 on is not all of it: its bit stays. */
+	ASSERT_EQ(vswap_alloc(0, 0, &got), 0);
+	ASSERT_EQ(swp_offset(got), base + 300);
+	ASSERT_EQ(p->free_groups & GENMASK(18, 0), BIT(18) | BIT(2));
+
+	/* Full: the next slot comes from another partition. */
+	ASSERT_EQ(vswap_alloc(0, 0, &other), 0);
+	ASSERT(swp_offset(other) / VSWAP_PARTITION_SLOTS !=
+	       base / VSWAP_PARTITION_SLOTS);
+	/* A free in a forgotten group makes it a candidate again. */
+	vswap_cache_unpin(e[5], 1);
+	ASSERT_EQ(vswap_drain_frees(), 1);
+	ASSERT(p->free_groups & BIT(0));
+	ASSERT_EQ(p->nr_used, VSWAP_PARTITION_SLOTS - 1);
+
+	vswap_cache_unpin(other, 1);
+	for (i = 0; i < VSWAP_PARTITION_SLOTS; i++)
+		if (i != 5)
+			vswap_cache_unpin(e[i], 1);
+	vswap_drain_frees();
+	ASSERT_EQ(vswap_nr_entries(VSWAP_NONE), 0);
+	return instance_down();
+}
+
 static bool test_orders(void)
 {
 	swp_entry_t e, mid, big1, big2;
@@ -1092,6 +1149,7 @@ static const struct model_test tests[] = {
 	TEST(test_swapoff_no_room),
 	TEST(test_swapoff_fatal_signal),
 	TEST(test_orders),
+	TEST(test_free_groups),
 	TEST(test_backing_set),
 	TEST(test_backing_replace),
 	TEST(test_account_reports),
