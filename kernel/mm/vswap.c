@@ -1020,34 +1020,35 @@ static void vswap_slot_die(struct vswap_partition *p, unsigned int idx)
 }
 
 /*
+ * Drop @bits from the reference field of @slot; returns whether the slot is
+ * left with the pin alone.  Called in an RCU read-side critical section.
+ */
+static unsigned int vswap_ref_put_one(unsigned long slot, unsigned int bits)
+{
+	unsigned int idx = slot & VSWAP_PARTITION_MASK, left;
+	struct vswap_partition *p = vswap_partition_find(slot);
+
+	if (WARN_ON_ONCE(!p))
+		return 0;
+	left = vswap_ref_sub(&p->ref[idx], bits);
+	if (!left)
+		vswap_slot_die(p, idx);
+	return left == VSWAP_REF_PIN;
+}
+
+/*
  * Drop @bits from the reference field of @nr slots from @slot on; returns
- * how many of them are left with the pin alone.
+ * how many of them are left with the pin alone.  Slot by slot: the
+ * partition hints make the repeated lookups cheap.
  */
 static unsigned int vswap_ref_put_range(unsigned long slot, unsigned int nr,
 					unsigned int bits)
 {
-	unsigned int i, n, left, pinned = 0;
-	struct vswap_partition *p;
+	unsigned int pinned = 0;
 
 	rcu_read_lock();
-	while (nr) {
-		p = vswap_partition_find(slot);
-		n = min(nr, VSWAP_PARTITION_SLOTS -
-			    (unsigned int)(slot & VSWAP_PARTITION_MASK));
-		if (WARN_ON_ONCE(!p))
-			break;
-		for (i = 0; i < n; i++) {
-			unsigned int idx = (slot + i) & VSWAP_PARTITION_MASK;
-
-			left = vswap_ref_sub(&p->ref[idx], bits);
-			if (!left)
-				vswap_slot_die(p, idx);
-			else if (left == VSWAP_REF_PIN)
-				pinned++;
-		}
-		slot += n;
-		nr -= n;
-	}
+	while (nr--)
+		pinned += vswap_ref_put_one(slot++, bits);
 	rcu_read_unlock();
 	return pinned;
 }
