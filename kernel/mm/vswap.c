@@ -1626,8 +1626,8 @@ void vswap_backing_release(swp_entry_t entry, const struct vswap_backing *b)
 }
 
 /* vswap_backing_switch() on words already encoded. */
-static int __vswap_backing_switch(swp_entry_t entry, unsigned long ow,
-				  unsigned long nw)
+static inline int __vswap_backing_switch(swp_entry_t entry, unsigned long ow,
+					 unsigned long nw)
 {
 	unsigned long slot = vswap_slot(entry);
 	struct vswap_partition *p;
