@@ -4,6 +4,7 @@
 
     bench/insn-report.py fold SYSTEM.MAP RAW >NAME.insn
     bench/insn-report.py diff [-n N] A.insn... -- B.insn...
+    bench/insn-report.py callers VMLINUX RAW FUNCTION[,FUNCTION...]
 
 fold: adds up the counts of RAW (one "ADDRESS INSNS EXECS" line per address
 that started a translation block, and "user INSNS") by the kernel function
@@ -17,9 +18,18 @@ prints the kernel's total per side and the N functions (25) whose count
 grew most from A to B and the N that shrank most, in millions of
 instructions, with their calls per side in thousands.  The counts cover the guest's whole run, boot included;
 with the same initramfs and job, boot costs much the same on both sides.
+
+callers: who calls FUNCTION, and how often: for each direct call (or tail
+jump) to it in VMLINUX's code (disassembled with objdump; a file holding
+objdump -d --no-show-raw-insn output will do too), the executions of the
+blocks of RAW that start at most 64 instructions before it in the same
+function and are longer, on average, than the instructions before it; prints "CALLS KIND
+CALLER -> FUNCTION" lines, most first.  Indirect calls are not seen.
 """
 
 import bisect
+import re
+import subprocess
 import sys
 
 from sides import parse_sides
@@ -105,11 +115,75 @@ def diff(argv):
             row(s)
 
 
+def disassembly(path):
+    """The objdump -d --no-show-raw-insn text of @path, an ELF or a listing"""
+    with open(path, "rb") as f:
+        elf = f.read(4) == b"\x7fELF"
+    if not elf:
+        with open(path) as f:
+            return f.read()
+    return subprocess.run(["objdump", "-d", "--no-show-raw-insn", path],
+                          capture_output=True, text=True, check=True).stdout
+
+
+FUNC_RE = re.compile(r"^([0-9a-f]+) <(.+)>:$")
+INSN_RE = re.compile(r"^\s*([0-9a-f]+):\s+(\S+)\s*(.*)$")
+TARGET_RE = re.compile(r"<([^>+]+)>\s*$")
+
+
+def callers(listing, raw_path, targets, window=64):
+    """{(caller, kind, target): calls} from a listing and a raw count file"""
+    addrs, funcs, sites = [], [], []
+    func = None
+    for line in listing.splitlines():
+        m = FUNC_RE.match(line)
+        if m:
+            func = m.group(2)
+            continue
+        m = INSN_RE.match(line)
+        if not m or func is None:
+            continue
+        addrs.append(int(m.group(1), 16))
+        funcs.append(func)
+        if m.group(2) in ("call", "jmp"):
+            t = TARGET_RE.search(m.group(3))
+            if t and t.group(1) in targets:
+                sites.append((len(addrs) - 1, m.group(2), t.group(1)))
+    blocks = {}
+    with open(raw_path) as f:
+        for line in f:
+            fields = line.split()
+            if fields[0] != "user" and len(fields) > 2:
+                blocks[int(fields[0], 16)] = (int(fields[1]), int(fields[2]))
+    counts = {}
+    for i, kind, target in sites:
+        n = 0
+        for j in range(i, max(i - window, -1), -1):
+            if funcs[j] != funcs[i]:
+                break
+            insns, execs = blocks.get(addrs[j], (0, 0))
+            # It reaches the site if it is longer, on average, than the
+            # instructions before the site: under -icount a few of its
+            # runs may have been translated short.
+            if execs and insns > execs * (i - j):
+                n += execs
+        key = (funcs[i], kind, target)
+        counts[key] = counts.get(key, 0) + n
+    return counts
+
+
 def main(argv):
     if len(argv) == 3 and argv[0] == "fold":
         fold(argv[1], argv[2])
     elif argv and argv[0] == "diff":
         diff(argv[1:])
+    elif len(argv) == 4 and argv[0] == "callers":
+        counts = callers(disassembly(argv[1]), argv[2],
+                         set(argv[3].split(",")))
+        for (caller, kind, target), n in sorted(counts.items(),
+                                                key=lambda x: -x[1]):
+            if n:
+                print(n, kind, caller, "->", target)
     else:
         sys.exit(__doc__)
 

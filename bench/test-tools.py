@@ -5,7 +5,7 @@
     bench/test-tools.py
 
 report.py (the bootstrap interval, the verdicts, a scenario file and the
-summary written from RESULT lines), insn-report.py (fold and diff) and
+summary written from RESULT lines), insn-report.py (fold, diff and callers) and
 profile-diff.py.  Ends with "N passed, N failed, N skipped", as the model's
 runner does, for scripts/check.
 """
@@ -212,6 +212,38 @@ class InsnReport(unittest.TestCase):
         self.assertRegex(shrank, r"-2\.00\s+3\.00\s+1\.00\s+1\.0\s+1\.0"
                          r"\s+alpha")
         self.assertNotIn("(user)", grew + shrank)
+
+    # objdump -d --no-show-raw-insn, abridged
+    LISTING = ("\nffffffff81000100 <alpha>:\n"
+               "ffffffff81000100:\tpush   %rbp\n"
+               "ffffffff81000101:\tcall   ffffffff81000200 <beta>\n"
+               "ffffffff81000106:\ttest   %eax,%eax\n"
+               "ffffffff81000108:\tje     ffffffff81000110 <alpha+0x10>\n"
+               "ffffffff8100010a:\tcall   ffffffff81000200 <beta>\n"
+               "ffffffff8100010f:\tret\n"
+               "ffffffff81000110:\tjmp    ffffffff81000200 <beta>\n"
+               "\nffffffff81000200 <beta>:\n"
+               "ffffffff81000200:\tcall   ffffffff81000310 <gamma+0x10>\n"
+               "ffffffff81000205:\tret\n")
+    # alpha's entry block ran 10 times, one run translated short; the
+    # block at 0x106 ends at the je, before the second call
+    CALL_RAW = ("ffffffff81000100 19 10\n"
+                "ffffffff81000106 20 10\n"
+                "ffffffff8100010a 3 3\n"
+                "ffffffff81000110 2 2\n"
+                "ffffffff81000200 4 4\n"
+                "user 5\n")
+
+    def test_callers(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            lst, raw = os.path.join(tmp, "lst"), os.path.join(tmp, "raw")
+            with open(lst, "w") as f:
+                f.write(self.LISTING)
+            with open(raw, "w") as f:
+                f.write(self.CALL_RAW)
+            out = tool("insn-report.py", "callers", lst, raw, "beta,gamma")
+        self.assertEqual(out.splitlines(), ["13 call alpha -> beta",
+                                            "2 jmp alpha -> beta"])
 
     def test_bad_command_line(self):
         r = subprocess.run([sys.executable, "insn-report.py", "diff", "a"],
