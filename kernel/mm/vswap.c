@@ -577,8 +577,9 @@ static int __vswap_partition_find_free(struct vswap_partition *p,
  * Take @nr naturally aligned free slots from @p.  Returns the index of the
  * first, or -ENOSPC.  The scan goes on from where the last one stopped.
  */
-static int __vswap_partition_take(struct vswap_partition *p, unsigned int nr,
-				  unsigned short memcg_id)
+static inline int __vswap_partition_take(struct vswap_partition *p,
+					 unsigned int nr,
+					 unsigned short memcg_id)
 {
 	unsigned int j, start, n;
 	int i;
@@ -1338,7 +1339,8 @@ static bool vswap_folio_is_zero(struct folio *folio)
  * cluster is not returned, so a cluster returned has or had a count: the
  * caller takes one (atomic_inc_not_zero()) or owns one of its entries.
  */
-static struct vswap_rmap_cluster *vswap_rmap_find(int type, unsigned long idx)
+static inline struct vswap_rmap_cluster *vswap_rmap_find(int type,
+							 unsigned long idx)
 {
 	struct vswap_rmap_cluster **last = raw_cpu_ptr(&vswap_rmap_hint);
 	struct vswap_rmap_cluster *c = READ_ONCE(*last);
