@@ -55,6 +55,11 @@ struct vswap_backends {
 };
 
 static DEFINE_MUTEX(vswap_cg_mutex);
+/*
+ * How many memcgs have a setting other than "all": while none has, every
+ * memcg may use everything, and swap-out need not walk up its ancestors.
+ */
+static atomic_t vswap_cg_nr_set;
 
 static void vswap_backends_free(struct vswap_backends *b)
 {
@@ -74,8 +79,12 @@ static void vswap_backends_free_rcu(struct rcu_head *rcu)
 
 void vswap_memcg_free(struct mem_cgroup *memcg)
 {
-	vswap_backends_free(rcu_dereference_protected(memcg->swap_backends,
-						      true));
+	struct vswap_backends *b;
+
+	b = rcu_dereference_protected(memcg->swap_backends, true);
+	if (b)
+		atomic_dec(&vswap_cg_nr_set);
+	vswap_backends_free(b);
 }
 
 /**
@@ -90,6 +99,8 @@ u64 vswap_memcg_allowed(struct mem_cgroup *memcg)
 	struct vswap_backends *b;
 	u64 mask = VSWAP_CG_ALL;
 
+	if (!atomic_read(&vswap_cg_nr_set))
+		return mask;
 	rcu_read_lock();
 	for (; memcg && !mem_cgroup_is_root(memcg);
 	     memcg = parent_mem_cgroup(memcg)) {
@@ -418,10 +429,15 @@ static ssize_t vswap_backends_write(struct kernfs_open_file *of, char *buf,
 	mutex_lock(&vswap_cg_mutex);
 	if (new)
 		new->mask = vswap_backends_resolve(new);
+	/* Counted before it is seen, uncounted after it is gone. */
+	if (new && !rcu_access_pointer(memcg->swap_backends))
+		atomic_inc(&vswap_cg_nr_set);
 	old = rcu_replace_pointer(memcg->swap_backends, new,
 				  lockdep_is_held(&vswap_cg_mutex));
 	if (old)
 		call_rcu(&old->rcu, vswap_backends_free_rcu);
+	if (old && !new)
+		atomic_dec(&vswap_cg_nr_set);
 	/* New swap-outs obey the setting from here; move what is out. */
 	err = new ? vswap_cg_evict(memcg) : 0;
 	mutex_unlock(&vswap_cg_mutex);
