@@ -155,6 +155,11 @@ vswap_gauges() {
 		END { print "vswap:" s }' /proc/vmstat
 }
 
+# slot_cache_slack_kb: the swap space, in kB, that the per-CPU swap slot
+# caches may hold while nothing uses it: per CPU, 64 slots to allocate
+# and 64 to free
+slot_cache_slack_kb() { echo $(( $(nproc) * 2 * 64 * 4 )); }
+
 # swap_used_kb: "Used" of /proc/swaps, all devices, in kB
 swap_used_kb() {
 	awk 'NR > 1 { n += $4 } END { print n + 0 }' /proc/swaps

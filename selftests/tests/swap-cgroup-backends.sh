@@ -32,7 +32,7 @@ used() { awk -v d="$1" '$1 == d { print $4 }' /proc/swaps; }
 # Slots parked in the per-CPU swap slot caches (64 to hand out and 64 to
 # return, per CPU) count as used: compare each disk with what it held
 # before a workload started, give or take that much.
-slack=$(( 2 * 64 * 4 * $(grep -c ^processor /proc/cpuinfo) ))
+slack=$(slot_cache_slack_kb)
 
 # expect_file FILE WANT
 expect_file() {

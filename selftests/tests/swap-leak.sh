@@ -12,7 +12,7 @@
 . /lib/vtest.sh
 need_disks 2
 cg=/sys/fs/cgroup/swap-leak
-slack=$(( $(nproc) * 2 * 64 * 4 ))	# kB: per CPU, 64 slots to allocate + 64 to free
+slack=$(slot_cache_slack_kb)
 
 cleanup() {
 	sv_kill

@@ -12,7 +12,7 @@ swap_on_disks 1
 cg=/sys/fs/cgroup/madv-free
 mkdir -p "$cg"
 at_exit "zswap on; swap_off_all; swap_on_disks; rmdir $cg"
-slack=$(( $(nproc) * 2 * 64 * 4 ))	# kB: per CPU, 64 slots to allocate + 64 to free
+slack=$(slot_cache_slack_kb)
 settled() {
 	if has_vswap; then
 		[ "$(vswap_live)" -le "$live0" ]

@@ -14,7 +14,7 @@ swap_on_disks 1
 zswap off
 cg_parent swap-memcg-charge
 cgmax=/sys/fs/cgroup/swap-memcg-max
-slack=$(( $(nproc) * 2 * 64 * 4096 ))	# bytes: per CPU, 64 slots to allocate + 64 to free
+slack=$(( $(slot_cache_slack_kb) * 1024 ))	# bytes
 
 cleanup() {
 	sv_kill
