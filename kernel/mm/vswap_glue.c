@@ -81,24 +81,38 @@ static unsigned long vswap_limit(void)
 
 /**
  * vswap_alloc_slot - a virtual slot for a folio being swapped out
+ * @folio: the folio, a small one
  * @entry: the slot, on success; untouched on failure
  *
+ * The folio's memcg is charged first and the slot allocated with it as its
+ * owner, so that no swap_cgroup record has to follow (under cgroup v1 it
+ * still does, in mem_cgroup_swapout()).
+ *
  * Context: process context, may sleep.
- * Return: false when the virtual space is at its bound or out of memory.
+ * Return: 0; -ENOMEM when memory.swap.max refuses the charge (the memcg's
+ * events are counted); -ENOSPC when the virtual space is at its bound or out
+ * of memory.
  */
-bool vswap_alloc_slot(swp_entry_t *entry)
+int vswap_alloc_slot(struct folio *folio, swp_entry_t *entry)
 {
+	int id;
+
 	if (!READ_ONCE(vswap_ready))
-		return false;
+		return -ENOSPC;
 	/* Slots in the core's free batches still count: finish them first. */
 	if (percpu_counter_compare(&vswap_live, vswap_limit()) >= 0 &&
 	    (!vswap_drain_frees() ||
 	     percpu_counter_compare(&vswap_live, vswap_limit()) >= 0))
-		return false;
-	if (vswap_alloc(0, 0, entry))
-		return false;
+		return -ENOSPC;
+	id = mem_cgroup_charge_swap_id(folio);
+	if (id < 0)
+		return id;
+	if (vswap_alloc(id, 0, entry)) {
+		mem_cgroup_uncharge_swap_id(id, 1);
+		return -ENOSPC;
+	}
 	percpu_counter_inc(&vswap_live);
-	return true;
+	return 0;
 }
 
 /**

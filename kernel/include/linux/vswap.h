@@ -173,12 +173,13 @@ long vswap_phys_used(int type);
  * freed or recharged to another memcg (@to); only a change with both ends
  * real is a backend transition.  Every backend transition is reported;
  * any other change only for slots with a memcg (a slot is allocated with
- * none and gets its owner from swap_cgroup_record()) and a backing: slots
- * in %VSWAP_NONE are not counted per memcg (their data is in a swap
- * cache folio, which the memcg counts as memory).  When slots are freed,
- * after their backings were released and just before they become free,
- * vswap_slots_uncharge() runs for @nr of them charged to @memcg_id, and
- * vswap_slots_freed() for @nr consecutive ones from @entry on.
+ * its owner, or under cgroup v1 gets it from swap_cgroup_record()) and a
+ * backing: slots in %VSWAP_NONE are not counted per memcg (their data is
+ * in a swap cache folio, which the memcg counts as memory).  When slots
+ * are freed, after their backings were released and just before they
+ * become free, vswap_slots_uncharge() runs for @nr of them charged to
+ * @memcg_id, and vswap_slots_freed() for @nr consecutive ones from @entry
+ * on.
  */
 void vswap_account(unsigned short memcg_id, enum vswap_type from,
 		   enum vswap_type to, long nr);
@@ -190,7 +191,7 @@ void vswap_slots_freed(swp_entry_t entry, unsigned int nr);
  * the backends each memcg may use.
  */
 void vswap_vmstat_show(struct seq_file *m);
-bool vswap_alloc_slot(swp_entry_t *entry);
+int vswap_alloc_slot(struct folio *folio, swp_entry_t *entry);
 u64 vswap_memcg_allowed(struct mem_cgroup *memcg);
 u64 vswap_slot_allowed(swp_entry_t entry);
 long vswap_memcg_nr_swappable(struct mem_cgroup *memcg);
@@ -225,9 +226,9 @@ static inline bool vswap_folio_may_swap(struct folio *folio)
 static inline void vswap_devices_changed(void) {}
 static inline void vswap_memcg_free(struct mem_cgroup *memcg) {}
 
-static inline bool vswap_alloc_slot(swp_entry_t *entry)
+static inline int vswap_alloc_slot(struct folio *folio, swp_entry_t *entry)
 {
-	return false;
+	return -ENOSPC;
 }
 
 #define is_vswap_entry(entry)	((void)(entry), false)
