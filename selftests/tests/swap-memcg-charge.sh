@@ -7,18 +7,24 @@
 # caches may hold).  A memory.swap.max below what would be swapped holds:
 # memory.swap.peak stays at or below it, memory.swap.events counts the
 # "max" and "fail" of the refused charges, and nothing stays charged
-# after exit either.
+# after exit either.  With vswap, a slot the virtual space cannot give
+# (vswap.max_pages) is counted as a "fail" without "max", and leaves no
+# charge behind.
 . /lib/vtest.sh
 need_disks 1
 swap_on_disks 1
 zswap off
 cg_parent swap-memcg-charge
 cgmax=/sys/fs/cgroup/swap-memcg-max
+cgvs=/sys/fs/cgroup/swap-memcg-vswap
+k=/sys/module/vswap/parameters/max_pages
 slack=$(( $(slot_cache_slack_kb) * 1024 ))	# bytes
+orig=
 
 cleanup() {
 	sv_kill
-	rmdir "$cgmax"/* "$cgmax" 2>/dev/null
+	rmdir "$cgmax"/* "$cgmax" "$cgvs"/* "$cgvs" 2>/dev/null
+	[ -z "$orig" ] || echo "$orig" >"$k"
 }
 at_exit cleanup
 
@@ -62,12 +68,33 @@ echo +memory >"$cgmax/cgroup.subtree_control" || fail "no memory controller"
 echo 4M >"$cgmax/memory.swap.max" || fail "cannot set memory.swap.max"
 swap_verify -g swap-memcg-max -s 32 -m anon -i
 rc=$?
-ev() { awk -v k="$1" '$1 == k { print $2 }' "$cgmax/memory.swap.events"; }
+# ev CGROUP KEY: KEY of CGROUP's memory.swap.events
+ev() { awk -v k="$2" '$1 == k { print $2 }' "$1/memory.swap.events"; }
 peak=$(cat "$cgmax/memory.swap.peak")
 echo "with memory.swap.max 4M: swap_verify exit $rc, swap.peak $peak," \
-	"events max $(ev max) fail $(ev fail)"
+	"events max $(ev "$cgmax" max) fail $(ev "$cgmax" fail)"
 [ "$peak" -le $((4 << 20)) ] || fail "memory.swap.peak $peak above 4M"
 [ "$peak" -gt 0 ] || fail "nothing was swapped out under memory.swap.max"
-[ "$(ev max)" -gt 0 ] || fail "no memory.swap.events max"
-[ "$(ev fail)" -gt 0 ] || fail "no memory.swap.events fail"
+[ "$(ev "$cgmax" max)" -gt 0 ] || fail "no memory.swap.events max"
+[ "$(ev "$cgmax" fail)" -gt 0 ] || fail "no memory.swap.events fail"
 settled "$cgmax" "after exit under memory.swap.max"
+
+# The virtual space full: 1024 slots more than are live, for 32 MiB.
+has_vswap || exit 0
+orig=$(cat "$k")
+bound=$(( $(vswap_live) + 1024 ))
+echo "$bound" >"$k" || fail "cannot set max_pages to $bound"
+mkdir "$cgvs" || fail "mkdir $cgvs"
+echo +memory >"$cgvs/cgroup.subtree_control" || fail "no memory controller"
+swap_verify -g swap-memcg-vswap -s 32 -m anon -i
+rc=$?
+peak=$(cat "$cgvs/memory.swap.peak")
+echo "with max_pages $bound: swap_verify exit $rc, swap.peak $peak," \
+	"events max $(ev "$cgvs" max) fail $(ev "$cgvs" fail)"
+[ "$peak" -gt 0 ] || fail "nothing was swapped out under max_pages"
+[ "$peak" -le $((1024 * 4096)) ] ||
+	fail "memory.swap.peak $peak above the 1024 slots left"
+[ "$(ev "$cgvs" max)" -eq 0 ] ||
+	fail "memory.swap.events max without memory.swap.max"
+[ "$(ev "$cgvs" fail)" -gt 0 ] || fail "no memory.swap.events fail"
+settled "$cgvs" "after exit under the max_pages bound"
