@@ -4,6 +4,7 @@
 
     bench/insn-report.py fold SYSTEM.MAP RAW >NAME.insn
     bench/insn-report.py diff [-n N] A.insn... -- B.insn...
+    bench/insn-report.py total NAME.insn
     bench/insn-report.py callers VMLINUX RAW FUNCTION[,FUNCTION...]
 
 fold: adds up the counts of RAW (one "ADDRESS INSNS EXECS" line per address
@@ -18,6 +19,9 @@ prints the kernel's total per side and the N functions (25) whose count
 grew most from A to B and the N that shrank most, in millions of
 instructions, with their calls per side in thousands.  The counts cover the guest's whole run, boot included;
 with the same initramfs and job, boot costs much the same on both sides.
+
+total: the kernel's instructions in one .insn file (user space left out),
+as one integer: what bench/run adds to a run's RESULT lines as kinsn=.
 
 callers: who calls FUNCTION, and how often: for each direct call (or tail
 jump) to it in VMLINUX's code (disassembled with objdump; a file holding
@@ -83,11 +87,15 @@ def average(paths):
             for name, (n, c) in total.items()}
 
 
+def kernel_total(counts):
+    """the kernel's instructions in {function: (instructions, calls)}"""
+    return sum(n for s, (n, _) in counts.items() if s != "(user)")
+
+
 def diff(argv):
     top, side_a, side_b = parse_sides(argv, __doc__)
     a, b = average(side_a), average(side_b)
-    kern_a = sum(n for s, (n, _) in a.items() if s != "(user)")
-    kern_b = sum(n for s, (n, _) in b.items() if s != "(user)")
+    kern_a, kern_b = kernel_total(a), kernel_total(b)
     print(f"kernel instructions (millions): A {kern_a / 1e6:.1f} "
           f"({len(side_a)} runs), B {kern_b / 1e6:.1f} ({len(side_b)}), "
           f"B-A {(kern_b - kern_a) / 1e6:+.1f}")
@@ -177,6 +185,8 @@ def main(argv):
         fold(argv[1], argv[2])
     elif argv and argv[0] == "diff":
         diff(argv[1:])
+    elif len(argv) == 2 and argv[0] == "total":
+        print(round(kernel_total(average([argv[1]]))))
     elif len(argv) == 4 and argv[0] == "callers":
         counts = callers(disassembly(argv[1]), argv[2],
                          set(argv[3].split(",")))

@@ -173,24 +173,35 @@ def metric_stats(rows, keys):
     return {key: stats(column(rows, key)) for key in keys}
 
 
+def insn_figures(rows):
+    """vanilla/vswap kernel instructions per run, from the kinsn= that
+    bench/run adds under INSN_PROFILE (None without): above 1 when vswap
+    executes fewer.  Exact counts, so the host's noise is not in them;
+    the work still varies a little from boot to boot."""
+    a, b = column(rows["vanilla"], "kinsn"), column(rows["vswap"], "kinsn")
+    return {"kinsn_vanilla_over_vswap": ratio(med(stats(a)), med(stats(b))),
+            "kinsn_vanilla_over_vswap_ci95": ratio_interval(a, b)}
+
+
 def do_pageswap(runs):
     keys = ("ops_per_s", "usr", "sys", "real", "pswpout", "pswpin",
             "zswpout", "zswpin", "zswpwb", "swpout_zero", "disk_rio",
             "disk_wio", "pgmajfault", "swap_ra", "irq_loc", "irq_res",
-            "irq_cal", "irq_tlb", "ctxt")
+            "irq_cal", "irq_tlb", "ctxt", "kinsn")
     rows = by_kernel(runs)
     ks = {k: metric_stats(rows[k], keys) for k in rows}
     r = ratio(med(ks["vswap"]["ops_per_s"]), med(ks["vanilla"]["ops_per_s"]))
     ci = ratio_interval(column(rows["vswap"], "ops_per_s"),
                         column(rows["vanilla"], "ops_per_s"))
-    return ks, {"ops_per_s_vswap_over_vanilla": r,
-                "ops_per_s_vswap_over_vanilla_ci95": ci}, r
+    return ks, dict({"ops_per_s_vswap_over_vanilla": r,
+                     "ops_per_s_vswap_over_vanilla_ci95": ci},
+                    **insn_figures(rows)), r
 
 
 def do_fill(runs):
     keys = ("mbps", "write_mbps", "read_mbps", "free_s", "elapsed", "usr",
             "sys", "pswpout", "pswpin", "zswpout", "zswpin", "zswpwb",
-            "memory_peak", "bad_pages")
+            "memory_peak", "bad_pages", "kinsn")
     rows = by_kernel(runs)
     ks = {k: metric_stats(rows[k], keys) for k in rows}
     r = ratio(med(ks["vswap"]["mbps"]), med(ks["vanilla"]["mbps"]))
@@ -199,10 +210,11 @@ def do_fill(runs):
                         column(rows["vanilla"], "mbps"))
     fci = ratio_interval(column(rows["vanilla"], "free_s"),
                          column(rows["vswap"], "free_s"))
-    return ks, {"mbps_vswap_over_vanilla": r,
-                "mbps_vswap_over_vanilla_ci95": ci,
-                "free_s_vanilla_over_vswap": fr,
-                "free_s_vanilla_over_vswap_ci95": fci}, r
+    return ks, dict({"mbps_vswap_over_vanilla": r,
+                     "mbps_vswap_over_vanilla_ci95": ci,
+                     "free_s_vanilla_over_vswap": fr,
+                     "free_s_vanilla_over_vswap_ci95": fci},
+                    **insn_figures(rows)), r
 
 
 def do_swapoff(runs):
@@ -463,6 +475,10 @@ def intervals(docs):
             out[key] = docs[name]["figures"][fig]
     out["fill_free_ratio"] = (docs["fill"]["figures"].get(
         "free_s_vanilla_over_vswap_ci95") if "fill" in docs else None)
+    for key, name in INSN_KEYS.items():
+        if name in docs:
+            out[key] = docs[name]["figures"].get(
+                "kinsn_vanilla_over_vswap_ci95")
     return {k: v for k, v in out.items() if v}
 
 
@@ -506,6 +522,17 @@ def summary_keys(docs):
         "metadata_bytes_per_page_zero_vanilla": fig("metadata",
                                                     "vanilla_zero"),
     }
+
+
+# Kernel instructions, vanilla/vswap, where INSN_PROFILE counted them.
+INSN_KEYS = {"pageswap_insn_ratio_" + n.split("-")[1]: n
+             for n in PAGESWAP_FILES}
+INSN_KEYS["fill_insn_ratio"] = "fill"
+
+
+def insn_keys(docs):
+    return {k: docs[n]["figures"].get("kinsn_vanilla_over_vswap")
+            if n in docs else None for k, n in INSN_KEYS.items()}
 
 
 def gnuplot(script, results):
@@ -663,6 +690,35 @@ def md_runinfo(d):
     return "\n".join(f"<sub>{l}</sub>  " for l in lines) + "\n"
 
 
+def insn_md(docs):
+    """The kernel instructions of each scenario INSN_PROFILE counted."""
+    names = [n for n in INSN_KEYS.values() if n in docs and
+             docs[n]["figures"].get("kinsn_vanilla_over_vswap")]
+    if not names:
+        return []
+    out = ["## Kernel instructions per run (INSN_PROFILE)", "",
+           "Exact counts of every kernel instruction the guest executed, "
+           "boot included, by bench/insncount.so; the ratio is "
+           "vanilla/vswap, so above 1.00 vswap executed fewer.  The host's "
+           "speed is not in these figures; the interval comes from how the "
+           "work itself varies from boot to boot.", "",
+           "| scenario | vanilla M median | min | max | vswap M median | "
+           "min | max | vanilla/vswap | 95% interval |",
+           "|---|---|---|---|---|---|---|---|---|"]
+    for n in names:
+        d = docs[n]
+        # from the runs: a file written before kinsn has no stats of it
+        rows = by_kernel(d["runs"])
+        mil = {k: stats([v / 1e6 for v in column(rows[k], "kinsn") if v])
+               for k in KERNELS}
+        iv = d["figures"].get("kinsn_vanilla_over_vswap_ci95")
+        out.append(f"| {n} | {stat_cells(mil['vanilla'], '.1f')} | "
+                   f"{stat_cells(mil['vswap'], '.1f')} | "
+                   f"{fmt(d['figures']['kinsn_vanilla_over_vswap'], '.4f')} | "
+                   f"{fmt(iv[0], '.4f') + '-' + fmt(iv[1], '.4f') if iv else ''} |")
+    return out + [""]
+
+
 def summary_md(docs, keys, made):
     out = ["# Benchmark summary", "",
            "Written by `make bench` (bench/run).  Every figure comes from a "
@@ -691,7 +747,7 @@ def summary_md(docs, keys, made):
                        f"{verdict(v, t, iv)} |")
         else:
             out.append(f"| {k} | {fmt(v)} | {cell} | | |")
-    out += [""]
+    out += [""] + insn_md(docs)
 
     pw = [n for n in PAGESWAP_FILES
           if n in docs]
@@ -840,7 +896,7 @@ def cmd_summary(a):
     docs = load(a.results)
     keys = summary_keys(docs)
     made = plots(docs, a.results)
-    summary = dict(keys)
+    summary = dict(keys, **insn_keys(docs))
     summary["intervals_ci95"] = intervals(docs)
     summary["scenarios"] = {n: {"commit": d["commit"], "date": d["date"],
                                 "repetitions": d["repetitions"]}
@@ -851,7 +907,7 @@ def cmd_summary(a):
     with open(os.path.join(a.results, "summary.md"), "w") as f:
         f.write(summary_md(docs, keys, made))
     ivs = summary["intervals_ci95"]
-    for k, v in keys.items():
+    for k, v in dict(keys, **insn_keys(docs)).items():
         iv = ivs.get(k)
         print(f"  {k:40s} {fmt(v)}" +
               (f"  (95% {fmt(iv[0])}-{fmt(iv[1])})" if iv else ""))

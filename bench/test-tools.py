@@ -141,6 +141,49 @@ class Report(unittest.TestCase):
             self.assertRegex(md, r"pageswap_ratio_zswap \|[^\n]*"
                              r"\| met, within noise \|")
 
+    def test_instruction_counts(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            lines = "".join(
+                f"kernel=vanilla rep={i} ops_per_s=100 kinsn={a}000000\n"
+                f"kernel=vswap rep={i} ops_per_s=100 kinsn={b}000000\n"
+                for i, (a, b) in enumerate(zip(
+                    [9000, 9010, 8990, 9020, 9005],
+                    [9100, 9090, 9110, 9095, 9105]), 1))
+            d = self.scenario(tmp, "pageswap-disk", "pageswap", lines,
+                              ["backend=disk"])
+            f = d["figures"]
+            self.assertAlmostEqual(f["kinsn_vanilla_over_vswap"],
+                                   9005 / 9100)
+            lo, hi = f["kinsn_vanilla_over_vswap_ci95"]
+            self.assertLess(hi, 1.0)
+            tool("report.py", "summary", "--results", tmp)
+            with open(os.path.join(tmp, "summary.json")) as fh:
+                s = json.load(fh)
+            self.assertAlmostEqual(s["pageswap_insn_ratio_disk"],
+                                   9005 / 9100)
+            self.assertIsNone(s["pageswap_insn_ratio_zswap"])
+            self.assertIsNone(s["fill_insn_ratio"])
+            self.assertEqual(s["intervals_ci95"]["pageswap_insn_ratio_disk"],
+                             [lo, hi])
+            with open(os.path.join(tmp, "summary.md")) as fh:
+                md = fh.read()
+            self.assertIn("| pageswap-disk | 9005.0 | 8990.0 | 9020.0 | "
+                          "9100.0 | 9090.0 | 9110.0 | 0.9896 |", md)
+
+    def test_no_instruction_counts(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            d = self.scenario(tmp, "pageswap-disk", "pageswap",
+                              pageswap_lines([100, 100], [90, 90]),
+                              ["backend=disk"])
+            self.assertIsNone(d["figures"]["kinsn_vanilla_over_vswap"])
+            tool("report.py", "summary", "--results", tmp)
+            with open(os.path.join(tmp, "summary.json")) as fh:
+                s = json.load(fh)
+            self.assertIsNone(s["pageswap_insn_ratio_disk"])
+            self.assertNotIn("pageswap_insn_ratio_disk", s["intervals_ci95"])
+            with open(os.path.join(tmp, "summary.md")) as fh:
+                self.assertNotIn("Kernel instructions", fh.read())
+
     def test_failed_run_is_not_a_result(self):
         with tempfile.TemporaryDirectory() as tmp:
             lines = pageswap_lines([100, 100], [90, 90]) + \
@@ -212,6 +255,14 @@ class InsnReport(unittest.TestCase):
         self.assertRegex(shrank, r"-2\.00\s+3\.00\s+1\.00\s+1\.0\s+1\.0"
                          r"\s+alpha")
         self.assertNotIn("(user)", grew + shrank)
+
+    def test_total(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            a = os.path.join(tmp, "a.insn")
+            with open(a, "w") as f:
+                f.write("3000000 1000 alpha\n1000 10 (unknown)\n"
+                        "5000000 0 (user)\n")
+            self.assertEqual(tool("insn-report.py", "total", a), "3001000\n")
 
     # objdump -d --no-show-raw-insn, abridged
     LISTING = ("\nffffffff81000100 <alpha>:\n"
