@@ -4,12 +4,17 @@
 # its cgroup's memory.swap.current covers every one of them; once it has
 # exited, its parent's is back at 0 (with vswap exactly, once the CPUs'
 # free batches are finished; without, within what the per-CPU swap slot
-# caches may hold).  A memory.swap.max below what would be swapped holds:
+# caches may hold).  A memory.swap.max below what is pushed out holds:
 # memory.swap.peak stays at or below it, memory.swap.events counts the
-# "max" and "fail" of the refused charges, and nothing stays charged
-# after exit either.  With vswap, a slot the virtual space cannot give
-# (vswap.max_pages) is counted as a "fail" without "max", and leaves no
-# charge behind.
+# "max" and "fail" of the refused charges, the data reads back, and
+# nothing stays charged after exit either.  With vswap, a slot the
+# virtual space cannot give (vswap.max_pages) is counted as a "fail"
+# without "max", and leaves no charge behind.
+#
+# The refusals are forced with MADV_PAGEOUT under a memory.max that the
+# buffer fits in (swap_verify -l 64): reclaim under memory.max would not
+# do, since it stops scanning anonymous memory once the cgroup's swap is
+# full, so whether a charge is ever refused would be up to its batches.
 . /lib/vtest.sh
 need_disks 1
 swap_on_disks 1
@@ -61,18 +66,18 @@ sv_go
 sv_end || fail "swap_verify"
 settled "$CG_PARENT" "after exit"
 
-# 4 MiB of swap for 32 MiB: swap_verify fails or is OOM-killed; what
-# counts is that the limit held and the refusals were counted.
+# 4 MiB of swap for 32 MiB pushed out
 mkdir "$cgmax" || fail "mkdir $cgmax"
 echo +memory >"$cgmax/cgroup.subtree_control" || fail "no memory controller"
 echo 4M >"$cgmax/memory.swap.max" || fail "cannot set memory.swap.max"
-swap_verify -g swap-memcg-max -s 32 -m anon -i
+swap_verify -g swap-memcg-max -s 32 -l 64 -m anon -i
 rc=$?
 # ev CGROUP KEY: KEY of CGROUP's memory.swap.events
 ev() { awk -v k="$2" '$1 == k { print $2 }' "$1/memory.swap.events"; }
 peak=$(cat "$cgmax/memory.swap.peak")
 echo "with memory.swap.max 4M: swap_verify exit $rc, swap.peak $peak," \
 	"events max $(ev "$cgmax" max) fail $(ev "$cgmax" fail)"
+[ "$rc" -eq 0 ] || fail "swap_verify under memory.swap.max: exit $rc"
 [ "$peak" -le $((4 << 20)) ] || fail "memory.swap.peak $peak above 4M"
 [ "$peak" -gt 0 ] || fail "nothing was swapped out under memory.swap.max"
 [ "$(ev "$cgmax" max)" -gt 0 ] || fail "no memory.swap.events max"
@@ -86,11 +91,12 @@ bound=$(( $(vswap_live) + 1024 ))
 echo "$bound" >"$k" || fail "cannot set max_pages to $bound"
 mkdir "$cgvs" || fail "mkdir $cgvs"
 echo +memory >"$cgvs/cgroup.subtree_control" || fail "no memory controller"
-swap_verify -g swap-memcg-vswap -s 32 -m anon -i
+swap_verify -g swap-memcg-vswap -s 32 -l 64 -m anon -i
 rc=$?
 peak=$(cat "$cgvs/memory.swap.peak")
 echo "with max_pages $bound: swap_verify exit $rc, swap.peak $peak," \
 	"events max $(ev "$cgvs" max) fail $(ev "$cgvs" fail)"
+[ "$rc" -eq 0 ] || fail "swap_verify under max_pages: exit $rc"
 [ "$peak" -gt 0 ] || fail "nothing was swapped out under max_pages"
 [ "$peak" -le $((1024 * 4096)) ] ||
 	fail "memory.swap.peak $peak above the 1024 slots left"
