@@ -1210,7 +1210,8 @@ bool vswap_cache_pinned(swp_entry_t entry)
  * @entry: the slot, held by the caller
  *
  * Context: any context.
- * Return: the memcg id recorded at allocation, 0 for a free slot.
+ * Return: the memcg id recorded at allocation or by vswap_memcg_xchg(), 0
+ * for a free slot or one with no owner.
  */
 unsigned short vswap_memcg_id(swp_entry_t entry)
 {

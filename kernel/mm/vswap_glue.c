@@ -90,13 +90,15 @@ static unsigned long vswap_limit(void)
  *
  * Context: process context, may sleep.
  * Return: 0; -ENOMEM when memory.swap.max refuses the charge (the memcg's
- * events are counted); -ENOSPC when the virtual space is at its bound or out
- * of memory.
+ * events are counted); -ENOSPC when vswap is not set up yet or the virtual
+ * space is at its bound or out of memory.
  */
 int vswap_alloc_slot(struct folio *folio, swp_entry_t *entry)
 {
 	int id;
 
+	/* The charge is for the whole folio, the slot and its undo for one. */
+	VM_WARN_ON_ONCE_FOLIO(folio_test_large(folio), folio);
 	if (!READ_ONCE(vswap_ready))
 		return -ENOSPC;
 	/* Slots in the core's free batches still count: finish them first. */

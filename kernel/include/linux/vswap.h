@@ -172,10 +172,10 @@ long vswap_phys_used(int type);
  * be %VSWAP_NR_TYPES, "no slot": the slots were allocated (@from), or
  * freed or recharged to another memcg (@to); only a change with both ends
  * real is a backend transition.  Every backend transition is reported;
- * any other change only for slots with a memcg (a slot is allocated with
- * its owner, or under cgroup v1 gets it from swap_cgroup_record()) and a
- * backing: slots in %VSWAP_NONE are not counted per memcg (their data is
- * in a swap cache folio, which the memcg counts as memory).  When slots
+ * any other change only for slots with a memcg and a backing: slots in
+ * %VSWAP_NONE are not counted per memcg (their data is in a swap cache
+ * folio, which the memcg counts as memory).  A slot is allocated with its
+ * owner; under cgroup v1 it gets it later, from swap_cgroup_record().  When slots
  * are freed, after their backings were released and just before they
  * become free, vswap_slots_uncharge() runs for @nr of them charged to
  * @memcg_id, and vswap_slots_freed() for @nr consecutive ones from @entry
