@@ -66,22 +66,37 @@ sv_go
 sv_end || fail "swap_verify"
 settled "$CG_PARENT" "after exit"
 
-# 4 MiB of swap for 32 MiB pushed out
-mkdir "$cgmax" || fail "mkdir $cgmax"
-echo +memory >"$cgmax/cgroup.subtree_control" || fail "no memory controller"
-echo 4M >"$cgmax/memory.swap.max" || fail "cannot set memory.swap.max"
-swap_verify -g swap-memcg-max -s 32 -l 64 -m anon -i
-rc=$?
 # ev CGROUP KEY: KEY of CGROUP's memory.swap.events
 ev() { awk -v k="$2" '$1 == k { print $2 }' "$1/memory.swap.events"; }
-peak=$(cat "$cgmax/memory.swap.peak")
-echo "with memory.swap.max 4M: swap_verify exit $rc, swap.peak $peak," \
-	"events max $(ev "$cgmax" max) fail $(ev "$cgmax" fail)"
-[ "$rc" -eq 0 ] || fail "swap_verify under memory.swap.max: exit $rc"
-[ "$peak" -le $((4 << 20)) ] || fail "memory.swap.peak $peak above 4M"
-[ "$peak" -gt 0 ] || fail "nothing was swapped out under memory.swap.max"
+
+# mkcg CGROUP: a cgroup whose children get the memory controller
+mkcg() {
+	mkdir "$1" || fail "mkdir $1"
+	echo +memory >"$1/cgroup.subtree_control" || fail "no memory controller"
+}
+
+# push_out CGROUP WHAT: swap_verify's 32 MiB in a child of CGROUP, with
+# room for all of it in memory, pushed out by MADV_PAGEOUT; the data must
+# read back, some of it must have been swapped and some charges refused.
+# Sets PEAK, CGROUP's memory.swap.peak.
+push_out() {
+	local rc
+	swap_verify -g "${1##*/}" -s 32 -l 64 -m anon -i
+	rc=$?
+	PEAK=$(cat "$1/memory.swap.peak")
+	echo "with $2: swap_verify exit $rc, swap.peak $PEAK," \
+		"events max $(ev "$1" max) fail $(ev "$1" fail)"
+	[ "$rc" -eq 0 ] || fail "swap_verify with $2: exit $rc"
+	[ "$PEAK" -gt 0 ] || fail "nothing was swapped out with $2"
+	[ "$(ev "$1" fail)" -gt 0 ] || fail "no memory.swap.events fail with $2"
+}
+
+# 4 MiB of swap for 32 MiB pushed out
+mkcg "$cgmax"
+echo 4M >"$cgmax/memory.swap.max" || fail "cannot set memory.swap.max"
+push_out "$cgmax" "memory.swap.max 4M"
+[ "$PEAK" -le $((4 << 20)) ] || fail "memory.swap.peak $PEAK above 4M"
 [ "$(ev "$cgmax" max)" -gt 0 ] || fail "no memory.swap.events max"
-[ "$(ev "$cgmax" fail)" -gt 0 ] || fail "no memory.swap.events fail"
 settled "$cgmax" "after exit under memory.swap.max"
 
 # The virtual space full: 1024 slots more than are live, for 32 MiB.
@@ -89,18 +104,10 @@ has_vswap || exit 0
 orig=$(cat "$k")
 bound=$(( $(vswap_live) + 1024 ))
 echo "$bound" >"$k" || fail "cannot set max_pages to $bound"
-mkdir "$cgvs" || fail "mkdir $cgvs"
-echo +memory >"$cgvs/cgroup.subtree_control" || fail "no memory controller"
-swap_verify -g swap-memcg-vswap -s 32 -l 64 -m anon -i
-rc=$?
-peak=$(cat "$cgvs/memory.swap.peak")
-echo "with max_pages $bound: swap_verify exit $rc, swap.peak $peak," \
-	"events max $(ev "$cgvs" max) fail $(ev "$cgvs" fail)"
-[ "$rc" -eq 0 ] || fail "swap_verify under max_pages: exit $rc"
-[ "$peak" -gt 0 ] || fail "nothing was swapped out under max_pages"
-[ "$peak" -le $((1024 * 4096)) ] ||
-	fail "memory.swap.peak $peak above the 1024 slots left"
+mkcg "$cgvs"
+push_out "$cgvs" "max_pages $bound"
+[ "$PEAK" -le $((1024 * 4096)) ] ||
+	fail "memory.swap.peak $PEAK above the 1024 slots left"
 [ "$(ev "$cgvs" max)" -eq 0 ] ||
 	fail "memory.swap.events max without memory.swap.max"
-[ "$(ev "$cgvs" fail)" -gt 0 ] || fail "no memory.swap.events fail"
 settled "$cgvs" "after exit under the max_pages bound"
