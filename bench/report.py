@@ -896,7 +896,8 @@ def cmd_summary(a):
     docs = load(a.results)
     keys = summary_keys(docs)
     made = plots(docs, a.results)
-    summary = dict(keys, **insn_keys(docs))
+    heads = dict(keys, **insn_keys(docs))
+    summary = dict(heads)
     summary["intervals_ci95"] = intervals(docs)
     summary["scenarios"] = {n: {"commit": d["commit"], "date": d["date"],
                                 "repetitions": d["repetitions"]}
@@ -907,7 +908,7 @@ def cmd_summary(a):
     with open(os.path.join(a.results, "summary.md"), "w") as f:
         f.write(summary_md(docs, keys, made))
     ivs = summary["intervals_ci95"]
-    for k, v in dict(keys, **insn_keys(docs)).items():
+    for k, v in heads.items():
         iv = ivs.get(k)
         print(f"  {k:40s} {fmt(v)}" +
               (f"  (95% {fmt(iv[0])}-{fmt(iv[1])})" if iv else ""))
