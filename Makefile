@@ -22,7 +22,7 @@ help:
 	@echo '  shell           interactive guest shell (KERNEL=vswap|novswap|vanilla|*-debug)'
 	@echo '  prepare-tree    unpack the pinned source and apply kernel/patches (build/linux)'
 	@echo '  export-patches  write the commits of build/linux back to kernel/patches'
-	@echo '  check-series    every patch applies, builds =y and =n, passes checkpatch --strict'
+	@echo '  check-series    every patch applies, builds =y and =n without warnings, passes checkpatch --strict'
 	@echo '  clean           remove build outputs (keeps the unpacked tree and ccache)'
 	@echo '  distclean       remove all of build/'
 
