@@ -173,14 +173,38 @@ def metric_stats(rows, keys):
     return {key: stats(column(rows, key)) for key in keys}
 
 
+# The counters whose sum is the pages a run moved: each page written to
+# zswap or a device (zswap's writeback counts in pswpout too), each zero
+# page swapped out without I/O, each page read back.
+MOVED = ("pswpout", "zswpout", "swpout_zero", "pswpin", "zswpin")
+
+
+def kinsn_per_page(rows):
+    """Each run's kernel instructions over the pages it moved (None where
+    it has no kinsn or moved nothing)."""
+    out = []
+    for r in rows:
+        n = sum(r.get(k) or 0 for k in MOVED)
+        k = r.get("kinsn")
+        out.append(k / n if isinstance(k, (int, float)) and n else None)
+    return out
+
+
 def insn_figures(rows):
     """vanilla/vswap kernel instructions per run, from the kinsn= that
     bench/run adds under INSN_PROFILE (None without): above 1 when vswap
     executes fewer.  Exact counts, so the host's noise is not in them;
-    the work still varies a little from boot to boot."""
+    the work still varies from boot to boot (how many pages reclaim
+    pushes out and the workload reads back), which the same ratio per
+    page moved takes out (boot and the workload's own kernel work stay
+    in, spread over the pages)."""
     a, b = column(rows["vanilla"], "kinsn"), column(rows["vswap"], "kinsn")
+    pa, pb = kinsn_per_page(rows["vanilla"]), kinsn_per_page(rows["vswap"])
     return {"kinsn_vanilla_over_vswap": ratio(med(stats(a)), med(stats(b))),
-            "kinsn_vanilla_over_vswap_ci95": ratio_interval(a, b)}
+            "kinsn_vanilla_over_vswap_ci95": ratio_interval(a, b),
+            "kinsn_per_page_vanilla_over_vswap": ratio(med(stats(pa)),
+                                                       med(stats(pb))),
+            "kinsn_per_page_vanilla_over_vswap_ci95": ratio_interval(pa, pb)}
 
 
 def do_pageswap(runs):
@@ -475,10 +499,9 @@ def intervals(docs):
             out[key] = docs[name]["figures"][fig]
     out["fill_free_ratio"] = (docs["fill"]["figures"].get(
         "free_s_vanilla_over_vswap_ci95") if "fill" in docs else None)
-    for key, name in INSN_KEYS.items():
+    for key, (name, fig) in INSN_KEYS.items():
         if name in docs:
-            out[key] = docs[name]["figures"].get(
-                "kinsn_vanilla_over_vswap_ci95")
+            out[key] = docs[name]["figures"].get(fig + "_ci95")
     return {k: v for k, v in out.items() if v}
 
 
@@ -524,15 +547,25 @@ def summary_keys(docs):
     }
 
 
-# Kernel instructions, vanilla/vswap, where INSN_PROFILE counted them.
-INSN_KEYS = {"pageswap_insn_ratio_" + n.split("-")[1]: n
-             for n in PAGESWAP_FILES}
-INSN_KEYS["fill_insn_ratio"] = "fill"
+# Kernel instructions, vanilla/vswap, where INSN_PROFILE counted them: per
+# run, and per page moved.  Key -> (scenario, figure).
+def insn_key_names():
+    keys = {}
+    for n in PAGESWAP_FILES + ("fill",):
+        pre = "fill_insn_" if n == "fill" else "pageswap_insn_"
+        suf = "" if n == "fill" else "_" + n.split("-")[1]
+        keys[pre + "ratio" + suf] = (n, "kinsn_vanilla_over_vswap")
+        keys[pre + "page_ratio" + suf] = (n,
+                                          "kinsn_per_page_vanilla_over_vswap")
+    return keys
+
+
+INSN_KEYS = insn_key_names()
 
 
 def insn_keys(docs):
-    return {k: docs[n]["figures"].get("kinsn_vanilla_over_vswap")
-            if n in docs else None for k, n in INSN_KEYS.items()}
+    return {k: docs[n]["figures"].get(fig) if n in docs else None
+            for k, (n, fig) in INSN_KEYS.items()}
 
 
 def gnuplot(script, results):
@@ -690,12 +723,31 @@ def md_runinfo(d):
     return "\n".join(f"<sub>{l}</sub>  " for l in lines) + "\n"
 
 
+def insn_rows(docs, names, fig, values, spec):
+    """One table row per scenario: each kernel's @values(rows) and the
+    ratio @fig with its interval."""
+    out = []
+    for n in names:
+        d = docs[n]
+        # from the runs: a file written before kinsn has no stats of it
+        rows = by_kernel(d["runs"])
+        st = {k: stats(values(rows[k])) for k in KERNELS}
+        iv = d["figures"].get(fig + "_ci95")
+        out.append(f"| {n} | {stat_cells(st['vanilla'], spec)} | "
+                   f"{stat_cells(st['vswap'], spec)} | "
+                   f"{fmt(d['figures'].get(fig), '.4f')} | "
+                   f"{fmt(iv[0], '.4f') + '-' + fmt(iv[1], '.4f') if iv else ''} |")
+    return out
+
+
 def insn_md(docs):
     """The kernel instructions of each scenario INSN_PROFILE counted."""
-    names = [n for n in INSN_KEYS.values() if n in docs and
-             docs[n]["figures"].get("kinsn_vanilla_over_vswap")]
+    names = [n for n, fig in INSN_KEYS.values()
+             if fig == "kinsn_vanilla_over_vswap" and n in docs and
+             docs[n]["figures"].get(fig)]
     if not names:
         return []
+    head = ["|---|---|---|---|---|---|---|---|---|"]
     out = ["## Kernel instructions per run (INSN_PROFILE)", "",
            "Exact counts of every kernel instruction the guest executed, "
            "boot included, by bench/insncount.so; the ratio is "
@@ -703,19 +755,20 @@ def insn_md(docs):
            "speed is not in these figures; the interval comes from how the "
            "work itself varies from boot to boot.", "",
            "| scenario | vanilla M median | min | max | vswap M median | "
-           "min | max | vanilla/vswap | 95% interval |",
-           "|---|---|---|---|---|---|---|---|---|"]
-    for n in names:
-        d = docs[n]
-        # from the runs: a file written before kinsn has no stats of it
-        rows = by_kernel(d["runs"])
-        mil = {k: stats([v / 1e6 for v in column(rows[k], "kinsn") if v])
-               for k in KERNELS}
-        iv = d["figures"].get("kinsn_vanilla_over_vswap_ci95")
-        out.append(f"| {n} | {stat_cells(mil['vanilla'], '.1f')} | "
-                   f"{stat_cells(mil['vswap'], '.1f')} | "
-                   f"{fmt(d['figures']['kinsn_vanilla_over_vswap'], '.4f')} | "
-                   f"{fmt(iv[0], '.4f') + '-' + fmt(iv[1], '.4f') if iv else ''} |")
+           "min | max | vanilla/vswap | 95% interval |"] + head
+    out += insn_rows(docs, names, "kinsn_vanilla_over_vswap",
+                     lambda rows: [v / 1e6 for v in column(rows, "kinsn")
+                                   if v], ".1f")
+    out += ["", "Per page moved: the same count over the pages each run "
+            "swapped out and read back (" + " + ".join(MOVED) + "), "
+            "which takes out how much swapping reclaim and the workload "
+            "happened to do in a run.", "",
+            "| scenario | vanilla k/page median | min | max | "
+            "vswap k/page median | min | max | vanilla/vswap | "
+            "95% interval |"] + head
+    out += insn_rows(docs, names, "kinsn_per_page_vanilla_over_vswap",
+                     lambda rows: [v / 1e3 for v in kinsn_per_page(rows)
+                                   if v], ".2f")
     return out + [""]
 
 
@@ -730,6 +783,16 @@ def summary_md(docs, keys, made):
     any_doc = next(iter(docs.values()), None)
     if any_doc:
         out += [f"Host CPU: {any_doc['host_cpu']}.", ""]
+    counted = sorted(n for n, d in docs.items()
+                     if d.get("guest", {}).get("icount_shift"))
+    if counted:
+        out += ["**Instruction-counted clock.**  " + ", ".join(counted) +
+                " ran with `ICOUNT` (qemu -icount): the guest's clock "
+                "follows the instructions it executes and jumps ahead "
+                "whenever it is idle, so the times, rates and their ratios "
+                "of these scenarios are not real-time results and no "
+                "verdict on them means anything.  Their instruction counts "
+                "(below, under `INSN_PROFILE`) are exact.", ""]
     ivs = intervals(docs)
     out += ["## Headline figures", "",
             "The interval is a 95% percentile bootstrap of the ratio of "

@@ -93,13 +93,14 @@ def pageswap_lines(van, vsw):
 
 
 class Report(unittest.TestCase):
-    def scenario(self, tmp, name, scen, lines, params):
+    def scenario(self, tmp, name, scen, lines, params, guest=()):
         inp = os.path.join(tmp, name + ".in")
         with open(inp, "w") as f:
             f.write(lines)
         tool("report.py", "scenario", "--scenario", scen, "--name", name,
              "--input", inp, "--results", tmp, "--reps", "5", "--commit",
-             "test", "--params", *params)
+             "test", "--params", *params, *(("--guest",) + tuple(guest)
+                                            if guest else ()))
         with open(os.path.join(tmp, name + ".json")) as f:
             return json.load(f)
 
@@ -170,6 +171,37 @@ class Report(unittest.TestCase):
             self.assertIn("| pageswap-disk | 9005.0 | 8990.0 | 9020.0 | "
                           "9100.0 | 9090.0 | 9110.0 | 0.9896 |", md)
 
+    def test_instruction_counts_per_page(self):
+        # vswap runs more instructions but moves more pages: cheaper a page
+        with tempfile.TemporaryDirectory() as tmp:
+            lines = "".join(
+                f"kernel=vanilla rep={i} ops_per_s=100 kinsn={a}000000 "
+                f"zswpout=200000 zswpin={ina} swpout_zero=0\n"
+                f"kernel=vswap rep={i} ops_per_s=100 kinsn={b}000000 "
+                f"zswpout=200000 zswpin={inb} swpout_zero=0\n"
+                for i, (a, ina, b, inb) in enumerate(zip(
+                    [9000, 9000, 9000], [100000, 100000, 100000],
+                    [9200, 9200, 9200], [200000, 200000, 200000]), 1))
+            d = self.scenario(tmp, "pageswap-zswap", "pageswap", lines,
+                              ["backend=zswap"], ["icount_shift=0"])
+            f = d["figures"]
+            self.assertAlmostEqual(f["kinsn_vanilla_over_vswap"], 9000 / 9200)
+            self.assertAlmostEqual(f["kinsn_per_page_vanilla_over_vswap"],
+                                   (9000 / 300) / (9200 / 400))
+            tool("report.py", "summary", "--results", tmp)
+            with open(os.path.join(tmp, "summary.json")) as fh:
+                s = json.load(fh)
+            self.assertAlmostEqual(s["pageswap_insn_page_ratio_zswap"],
+                                   (9000 / 300) / (9200 / 400))
+            self.assertIsNone(s["pageswap_insn_page_ratio_disk"])
+            self.assertIsNone(s["fill_insn_page_ratio"])
+            with open(os.path.join(tmp, "summary.md")) as fh:
+                md = fh.read()
+            self.assertIn("| pageswap-zswap | 30.00 | 30.00 | 30.00 | "
+                          "23.00 | 23.00 | 23.00 | 1.3043 |", md)
+            self.assertIn("**Instruction-counted clock.**  pageswap-zswap "
+                          "ran with `ICOUNT`", md)
+
     def test_no_instruction_counts(self):
         with tempfile.TemporaryDirectory() as tmp:
             d = self.scenario(tmp, "pageswap-disk", "pageswap",
@@ -182,7 +214,9 @@ class Report(unittest.TestCase):
             self.assertIsNone(s["pageswap_insn_ratio_disk"])
             self.assertNotIn("pageswap_insn_ratio_disk", s["intervals_ci95"])
             with open(os.path.join(tmp, "summary.md")) as fh:
-                self.assertNotIn("Kernel instructions", fh.read())
+                md = fh.read()
+            self.assertNotIn("Kernel instructions", md)
+            self.assertNotIn("Instruction-counted clock", md)
 
     def test_failed_run_is_not_a_result(self):
         with tempfile.TemporaryDirectory() as tmp:
