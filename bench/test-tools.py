@@ -201,6 +201,8 @@ class Report(unittest.TestCase):
                           "23.00 | 23.00 | 23.00 | 1.3043 |", md)
             self.assertIn("**Instruction-counted clock.**  pageswap-zswap "
                           "ran with `ICOUNT`", md)
+            self.assertRegex(md, r"pageswap_ratio_zswap \|[^\n]*"
+                             r"\| none: instruction-counted clock \|")
 
     def test_no_instruction_counts(self):
         with tempfile.TemporaryDirectory() as tmp:
