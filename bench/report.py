@@ -547,11 +547,15 @@ def summary_keys(docs):
     }
 
 
+# The scenarios whose runs carry kinsn= under INSN_PROFILE.
+INSN_SCENARIOS = PAGESWAP_FILES + ("fill",)
+
+
 # Kernel instructions, vanilla/vswap, where INSN_PROFILE counted them: per
 # run, and per page moved.  Key -> (scenario, figure).
 def insn_key_names():
     keys = {}
-    for n in PAGESWAP_FILES + ("fill",):
+    for n in INSN_SCENARIOS:
         pre = "fill_insn_" if n == "fill" else "pageswap_insn_"
         suf = "" if n == "fill" else "_" + n.split("-")[1]
         keys[pre + "ratio" + suf] = (n, "kinsn_vanilla_over_vswap")
@@ -742,9 +746,8 @@ def insn_rows(docs, names, fig, values, spec):
 
 def insn_md(docs):
     """The kernel instructions of each scenario INSN_PROFILE counted."""
-    names = [n for n, fig in INSN_KEYS.values()
-             if fig == "kinsn_vanilla_over_vswap" and n in docs and
-             docs[n]["figures"].get(fig)]
+    names = [n for n in INSN_SCENARIOS if n in docs and
+             docs[n]["figures"].get("kinsn_vanilla_over_vswap")]
     if not names:
         return []
     head = ["|---|---|---|---|---|---|---|---|---|"]
