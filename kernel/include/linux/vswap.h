@@ -175,11 +175,11 @@ long vswap_phys_used(int type);
  * any other change only for slots with a memcg and a backing: slots in
  * %VSWAP_NONE are not counted per memcg (their data is in a swap cache
  * folio, which the memcg counts as memory).  A slot is allocated with its
- * owner; under cgroup v1 it gets it later, from swap_cgroup_record().  When slots
- * are freed, after their backings were released and just before they
- * become free, vswap_slots_uncharge() runs for @nr of them charged to
- * @memcg_id, and vswap_slots_freed() for @nr consecutive ones from @entry
- * on.
+ * owner; under cgroup v1 it gets it later, from swap_cgroup_record().
+ * When slots are freed, after their backings were released and just
+ * before they become free, vswap_slots_uncharge() runs for @nr of them
+ * charged to @memcg_id, and vswap_slots_freed() for @nr consecutive ones
+ * from @entry on.
  */
 void vswap_account(unsigned short memcg_id, enum vswap_type from,
 		   enum vswap_type to, long nr);
