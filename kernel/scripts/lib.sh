@@ -36,15 +36,30 @@ run_logged() {
 	fi
 }
 
-# The new files the project adds to the kernel: everything under kernel/mm
-# and kernel/include, placed at the same path in the tree.
+# The new files the project adds to the kernel, by their path in the tree:
+# everything under kernel/mm and kernel/include, and the documentation
+# (Documentation/, which the Kconfig help and the code point to).
 project_files() {
 	local d
-	for d in mm include; do
-		if [ -d "$TOP/kernel/$d" ]; then
-			(cd "$TOP/kernel" && find "$d" -type f)
+	{
+		for d in mm include; do
+			if [ -d "$TOP/kernel/$d" ]; then
+				(cd "$TOP/kernel" && find "$d" -type f)
+			fi
+		done
+		if [ -d "$TOP/Documentation" ]; then
+			(cd "$TOP" && find Documentation -type f -name '*.rst')
 		fi
-	done | sort
+	} | sort
+}
+
+# project_file_src PATH: where the project keeps the file that PATH (a
+# line of project_files) names in the tree
+project_file_src() {
+	case "$1" in
+	Documentation/*) echo "$TOP/$1" ;;
+	*) echo "$TOP/kernel/$1" ;;
+	esac
 }
 
 # A hash of kernel/patches: the series file and every patch it lists.
