@@ -160,6 +160,24 @@ vswap_gauges() {
 # and 64 to free
 slot_cache_slack_kb() { echo $(( $(nproc) * 2 * 64 * 4 )); }
 
+# reclaim_until CG TENTHS CMD...: run CMD until it succeeds, for at most
+# TENTHS tenths of a second.  Between tries CG, if it still exists, is
+# asked to reclaim: the swap cache of pages read back is charged there and
+# holds their slots after their owner is gone.  WAITED is set to the time
+# waited ("1.3 s"); returns CMD's last status.
+reclaim_until() {
+	local cg=$1 max=$2 i=0 rc=0
+	shift 2
+	until "$@"; do
+		[ "$i" -lt "$max" ] || { rc=1; break; }
+		[ -d "$cg" ] && echo 1G >"$cg/memory.reclaim" 2>/dev/null
+		sleep 0.1
+		i=$((i + 1))
+	done
+	WAITED="$((i / 10)).$((i % 10)) s"
+	return $rc
+}
+
 # swap_used_kb: "Used" of /proc/swaps, all devices, in kB
 swap_used_kb() {
 	awk 'NR > 1 { n += $4 } END { print n + 0 }' /proc/swaps

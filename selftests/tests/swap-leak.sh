@@ -32,18 +32,14 @@ settled() {
 
 # settle WHEN: wait up to 10 s for settled, reclaiming from $cg meanwhile
 settle() {
-	local i=0
-	while ! settled && [ "$i" -lt 50 ]; do
-		[ -d "$cg" ] && echo 1G >"$cg/memory.reclaim" 2>/dev/null
-		sleep 0.2
-		i=$((i + 1))
-	done
+	local rc=0
+	reclaim_until "$cg" 100 settled || rc=1
 	if has_vswap; then
-		echo "$1, after $((i / 5)).$((i % 5 * 2)) s: $(vswap_gauges)"
+		echo "$1, after $WAITED: $(vswap_gauges)"
 	else
-		echo "$1, after $((i / 5)).$((i % 5 * 2)) s: $(swap_used_kb) kB used on the devices"
+		echo "$1, after $WAITED: $(swap_used_kb) kB used on the devices"
 	fi
-	settled
+	return $rc
 }
 
 if has_vswap; then

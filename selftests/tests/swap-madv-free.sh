@@ -26,15 +26,9 @@ for z in on off; do
 	used0=$(swap_used_kb)
 	sh -c "echo \$\$ >$cg/cgroup.procs && exec /tests/madv_free_swapped 16" ||
 		fail "MADV_FREE of swapped pages, zswap $z (status $?)"
-	i=0
-	until settled; do
-		i=$((i + 1))
-		[ "$i" -le 100 ] || fail "zswap $z: swap still in use 10 s after exit:" \
+	reclaim_until "$cg" 100 settled ||
+		fail "zswap $z: swap still in use $WAITED after exit:" \
 			"$(swap_used_kb) kB, $(vswap_gauges)"
-		# the swap cache of what it read back is charged to $cg
-		echo 64M >"$cg/memory.reclaim" 2>/dev/null
-		sleep 0.1
-	done
-	echo "zswap $z: settled after $((i / 10)).$((i % 10)) s; $(swap_used_kb) kB used;" \
+	echo "zswap $z: settled after $WAITED; $(swap_used_kb) kB used;" \
 		"$(vswap_gauges)"
 done

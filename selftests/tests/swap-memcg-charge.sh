@@ -33,20 +33,21 @@ cleanup() {
 }
 at_exit cleanup
 
+# swap_uncharged CGROUP: CGROUP's memory.swap.current is 0; reading
+# /proc/vmstat first finishes the frees waiting in the CPUs' batches
+swap_uncharged() {
+	cat /proc/vmstat >/dev/null
+	[ "$(cat "$1/memory.swap.current")" -eq 0 ]
+}
+
 # settled CGROUP WHAT: wait up to 5 s for CGROUP's memory.swap.current to
-# drop to 0 (vswap) or the slack, reclaiming what the swap cache holds;
-# reading /proc/vmstat finishes the frees waiting in the CPUs' batches
+# drop to 0 (vswap) or the slack, reclaiming what the swap cache holds
 settled() {
-	local cur i=0
-	while :; do
-		cat /proc/vmstat >/dev/null
-		cur=$(cat "$1/memory.swap.current")
-		[ "$cur" -eq 0 ] || [ "$i" -ge 50 ] && break
-		echo 1G >"$1/memory.reclaim" 2>/dev/null
-		sleep 0.1
-		i=$((i + 1))
-	done
-	echo "$2: memory.swap.current of $1 is $cur bytes (after $((i * 100)) ms)"
+	local cur
+
+	reclaim_until "$1" 50 swap_uncharged "$1"
+	cur=$(cat "$1/memory.swap.current")
+	echo "$2: memory.swap.current of $1 is $cur bytes (after $WAITED)"
 	if has_vswap; then
 		[ "$cur" -eq 0 ] || fail "$cur bytes of swap still charged $2"
 	else
