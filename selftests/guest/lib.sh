@@ -164,7 +164,7 @@ slot_cache_slack_kb() { echo $(( $(nproc) * 2 * 64 * 4 )); }
 # TENTHS tenths of a second.  Between tries CG, if it still exists, is
 # asked to reclaim: the swap cache of pages read back is charged there and
 # holds their slots after their owner is gone.  WAITED is set to the time
-# waited ("1.3 s"); returns CMD's last status.
+# waited ("1.3 s").  Returns 0 once CMD succeeded, 1 if the time ran out.
 reclaim_until() {
 	local cg=$1 max=$2 i=0 rc=0
 	shift 2
