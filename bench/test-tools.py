@@ -142,6 +142,57 @@ class Report(unittest.TestCase):
             self.assertRegex(md, r"pageswap_ratio_zswap \|[^\n]*"
                              r"\| met, within noise \|")
 
+    def test_metadata_target(self):
+        # 1024 pages a case; vswap's descriptors 14 B a page for zero
+        # pages and 20 B for zswap pages: the first meets the 16-byte
+        # ceiling, the second misses it; vanilla has no descriptors.
+        rows = []
+        for rep in (1, 2, 3):
+            for case, desc in (("zero", 14336), ("zswap", 20480)):
+                base = (f"rep={rep} case={case} swapped_kb=4096 slots=8192 "
+                        "slab_bytes=40960 vmalloc_kb=0 "
+                        "swapon_memfree_kb=32")
+                rows.append(f"kernel=vanilla {base}")
+                rows.append(f"kernel=vswap {base} before.vswap_desc_bytes=0 "
+                            f"after.vswap_desc_bytes={desc}")
+        with tempfile.TemporaryDirectory() as tmp:
+            self.scenario(tmp, "metadata", "metadata", "\n".join(rows) + "\n",
+                          ["data=4M"])
+            tool("report.py", "summary", "--results", tmp)
+            with open(os.path.join(tmp, "summary.json")) as fh:
+                s = json.load(fh)
+            self.assertAlmostEqual(s["metadata_desc_bytes_per_page_zero"], 14)
+            self.assertAlmostEqual(s["metadata_desc_bytes_per_page_zswap"],
+                                   20)
+            # the totals: 40 B of slab a page + 8 device slots a page
+            self.assertAlmostEqual(s["metadata_bytes_per_page_zero"], 48)
+            with open(os.path.join(tmp, "summary.md")) as fh:
+                md = fh.read()
+            self.assertRegex(md, r"\| metadata_desc_bytes_per_page_zero \| "
+                             r"14\.000 \|  \| <= 16\.00 \| met \|")
+            self.assertRegex(md, r"\| metadata_desc_bytes_per_page_zswap \| "
+                             r"20\.000 \|  \| <= 16\.00 \| missed \|")
+            self.assertIn("The metadata target is held against", md)
+        v = report.ceiling_verdict
+        self.assertEqual(v(16.0, 16.0), "met")
+        self.assertEqual(v(16.5, 16.0), "missed")
+        self.assertEqual(v(None, 16.0), "not measured")
+
+    def test_no_metadata_no_target_note(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            self.scenario(tmp, "pageswap-disk", "pageswap",
+                          pageswap_lines([100, 102, 98], [90, 91, 89]),
+                          ["backend=disk"])
+            tool("report.py", "summary", "--results", tmp)
+            with open(os.path.join(tmp, "summary.json")) as fh:
+                s = json.load(fh)
+            self.assertIsNone(s["metadata_desc_bytes_per_page_zswap"])
+            with open(os.path.join(tmp, "summary.md")) as fh:
+                md = fh.read()
+            self.assertRegex(md, r"\| metadata_desc_bytes_per_page_zswap \| "
+                             r"n/a \|  \| <= 16\.00 \| not measured \|")
+            self.assertNotIn("The metadata target is held against", md)
+
     def test_instruction_counts(self):
         with tempfile.TemporaryDirectory() as tmp:
             lines = "".join(
