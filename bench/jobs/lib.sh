@@ -79,14 +79,21 @@ vswap_gauges() {
 
 # irq_counts: "KEY VALUE" lines, summed over the CPUs: the local timer
 # (irq_loc), rescheduling, function-call and TLB-shootdown IPIs (irq_res,
-# irq_cal, irq_tlb) from /proc/interrupts, and context switches (ctxt)
+# irq_cal, irq_tlb) from /proc/interrupts, context switches (ctxt), and
+# the CPUs' time by state from /proc/stat's cpu line, in clock ticks
+# (cpu_user, cpu_sys, cpu_idle, cpu_iowait, cpu_irq: hard and soft)
 irq_counts() {
 	awk '$1 ~ /^(LOC|RES|CAL|TLB):$/ {
 			n = 0
 			for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) n += $i
 			sub(":", "", $1); print "irq_" tolower($1), n
 		}' /proc/interrupts
-	awk '$1 == "ctxt" { print "ctxt", $2 }' /proc/stat
+	awk '$1 == "ctxt" { print "ctxt", $2 }
+	     $1 == "cpu" {
+		print "cpu_user", $2 + $3; print "cpu_sys", $4
+		print "cpu_idle", $5; print "cpu_iowait", $6
+		print "cpu_irq", $7 + $8
+	     }' /proc/stat
 }
 
 # irq_diff BEFORE: " KEY=DELTA" for each irq_counts() key since BEFORE, a
