@@ -528,6 +528,19 @@ def intervals(docs):
     return {k: v for k, v in out.items() if v}
 
 
+def same_image(docs):
+    """Names of the scenarios whose two sides booted one and the same
+    kernel image (an A/A run, say BENCH_KERNELS_DIR with one image under
+    both names): their ratios measure the host's noise, not a kernel."""
+    out = []
+    for n, d in docs.items():
+        shas = {(d.get("kernels") or {}).get(k, {}).get("image_sha1")
+                for k in KERNELS}
+        if len(shas) == 1 and None not in shas:
+            out.append(n)
+    return sorted(out)
+
+
 def verdict(value, target, ci):
     """Met or missed, and whether the host's noise could have decided it:
     the interval of a ratio whose median misses may still reach the
@@ -823,6 +836,14 @@ def summary_md(docs, keys, made):
                 "of these scenarios are not real-time results and no "
                 "verdict on them means anything.  Their instruction counts "
                 "(below, under `INSN_PROFILE`) are exact.", ""]
+    same = same_image(docs)
+    if same:
+        out += ["**The same kernel on both sides.**  " + ", ".join(same) +
+                " booted one kernel image as both \"vanilla\" and "
+                "\"vswap\": the run calibrates the host's noise (an A/A "
+                "run), it compares no kernels.  Its ratios show how far "
+                "from 1.00 noise alone moves a ratio; no verdict on them "
+                "means anything.", ""]
     ivs = intervals(docs)
     out += ["## Headline figures", "",
             "The interval is a 95% percentile bootstrap of the ratio of "
@@ -836,8 +857,12 @@ def summary_md(docs, keys, made):
         cell = f"{fmt(iv[0])}-{fmt(iv[1])}" if iv else ""
         if k in TARGETS:
             t = TARGETS[k][0]
-            vd = ("none: instruction-counted clock"
-                  if TARGETS[k][1] in counted else verdict(v, t, iv))
+            if TARGETS[k][1] in counted:
+                vd = "none: instruction-counted clock"
+            elif TARGETS[k][1] in same:
+                vd = "none: the same kernel on both sides"
+            else:
+                vd = verdict(v, t, iv)
             out.append(f"| {k} | {fmt(v)} | {cell} | >= {t:.2f} | {vd} |")
         elif k in CEILINGS:
             t = CEILINGS[k]

@@ -142,6 +142,36 @@ class Report(unittest.TestCase):
             self.assertRegex(md, r"pageswap_ratio_zswap \|[^\n]*"
                              r"\| met, within noise \|")
 
+    def test_same_image_is_a_calibration(self):
+        # one image under both names: the ratio is noise, not a result
+        with tempfile.TemporaryDirectory() as tmp:
+            img = os.path.join(tmp, "bzImage")
+            with open(img, "w") as f:
+                f.write("kernel")
+            other = os.path.join(tmp, "bzImage.other")
+            with open(other, "w") as f:
+                f.write("another kernel")
+            for name, back, vsw in (("pageswap-disk", "disk", img),
+                                    ("pageswap-zswap", "zswap", other)):
+                inp = os.path.join(tmp, name + ".in")
+                with open(inp, "w") as f:
+                    f.write(pageswap_lines([100, 102, 98, 101, 99],
+                                           [90, 91, 89, 92, 88]))
+                tool("report.py", "scenario", "--scenario", "pageswap",
+                     "--name", name, "--input", inp, "--results", tmp,
+                     "--reps", "5", "--commit", "test", "--params",
+                     "backend=" + back, "--kernel", "vanilla=" + img,
+                     "vswap=" + vsw)
+            tool("report.py", "summary", "--results", tmp)
+            with open(os.path.join(tmp, "summary.md")) as fh:
+                md = fh.read()
+            self.assertIn("**The same kernel on both sides.**  "
+                          "pageswap-disk booted one kernel image", md)
+            self.assertRegex(md, r"pageswap_ratio_disk \|[^\n]*"
+                             r"\| none: the same kernel on both sides \|")
+            # the other scenario compared two images and keeps its verdict
+            self.assertRegex(md, r"pageswap_ratio_zswap \|[^\n]*\| missed \|")
+
     def test_metadata_target(self):
         # 1024 pages a case; vswap's descriptors 14 B a page for zero
         # pages and 20 B for zswap pages: the first meets the 16-byte
