@@ -212,7 +212,7 @@ def do_pageswap(runs):
             "zswpout", "zswpin", "zswpwb", "swpout_zero", "disk_rio",
             "disk_wio", "pgmajfault", "swap_ra", "irq_loc", "irq_res",
             "irq_cal", "irq_tlb", "ctxt", "cpu_user", "cpu_sys",
-            "cpu_idle", "cpu_iowait", "cpu_irq", "kinsn")
+            "cpu_idle", "cpu_iowait", "cpu_irq", "oom_kill", "kinsn")
     rows = by_kernel(runs)
     ks = {k: metric_stats(rows[k], keys) for k in rows}
     r = ratio(med(ks["vswap"]["ops_per_s"]), med(ks["vanilla"]["ops_per_s"]))

@@ -61,4 +61,7 @@ done
 set -- $(cat "$dstat")
 res="$res disk_rio=$(($1 - b_rio)) disk_rmerge=$(($2 - b_rmerge))"
 res="$res disk_wio=$(($5 - b_wio)) disk_wmerge=$(($6 - b_wmerge))"
+# Workers the cgroup's OOM killer took: stress-ng starts them again, but
+# a killed worker's pages are never read back, so the work varies with it
+res="$res oom_kill=$(awk '$1 == "oom_kill" { print $2 }' $cg/memory.events)"
 echo "$res$(irq_diff /tmp/irq0)$(vswap_gauges)"
