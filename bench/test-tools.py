@@ -93,14 +93,16 @@ def pageswap_lines(van, vsw):
 
 
 class Report(unittest.TestCase):
-    def scenario(self, tmp, name, scen, lines, params, guest=()):
+    def scenario(self, tmp, name, scen, lines, params, guest=(),
+                 kernel=()):
         inp = os.path.join(tmp, name + ".in")
         with open(inp, "w") as f:
             f.write(lines)
         tool("report.py", "scenario", "--scenario", scen, "--name", name,
              "--input", inp, "--results", tmp, "--reps", "5", "--commit",
              "test", "--params", *params, *(("--guest",) + tuple(guest)
-                                            if guest else ()))
+                                            if guest else ()),
+             *(("--kernel",) + tuple(kernel) if kernel else ()))
         with open(os.path.join(tmp, name + ".json")) as f:
             return json.load(f)
 
@@ -153,15 +155,11 @@ class Report(unittest.TestCase):
                 f.write("another kernel")
             for name, back, vsw in (("pageswap-disk", "disk", img),
                                     ("pageswap-zswap", "zswap", other)):
-                inp = os.path.join(tmp, name + ".in")
-                with open(inp, "w") as f:
-                    f.write(pageswap_lines([100, 102, 98, 101, 99],
-                                           [90, 91, 89, 92, 88]))
-                tool("report.py", "scenario", "--scenario", "pageswap",
-                     "--name", name, "--input", inp, "--results", tmp,
-                     "--reps", "5", "--commit", "test", "--params",
-                     "backend=" + back, "--kernel", "vanilla=" + img,
-                     "vswap=" + vsw)
+                self.scenario(tmp, name, "pageswap",
+                              pageswap_lines([100, 102, 98, 101, 99],
+                                             [90, 91, 89, 92, 88]),
+                              ["backend=" + back],
+                              kernel=["vanilla=" + img, "vswap=" + vsw])
             tool("report.py", "summary", "--results", tmp)
             with open(os.path.join(tmp, "summary.md")) as fh:
                 md = fh.read()
